@@ -1,0 +1,1 @@
+"""AgencyDesk: the client-service desk of agencies."""

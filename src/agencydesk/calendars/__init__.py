@@ -1,0 +1,1 @@
+"""Business calendars: the time every timer runs in."""

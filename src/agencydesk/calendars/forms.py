@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from agencydesk.calendars.choices import ExceptionKind
+from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.calendars.services import calendar_check
+from agencydesk.clients.forms import timezone_choices
+
+
+class CalendarForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+
+    class Meta:
+        model = BusinessCalendar
+        fields = ["timezone", "hours", "country", "subdivision"]
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not self.errors:
+            try:
+                calendar_check(
+                    timezone=data["timezone"],
+                    hours=data["hours"],
+                    country=data.get("country", ""),
+                    subdivision=data.get("subdivision", ""),
+                )
+            except forms.ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return data
+
+
+class ExceptionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExceptionKind.choices)
+    hours = forms.CharField(
+        label=_("Hours"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "09:00-17:00"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("kind") == ExceptionKind.SHORTENED and not data.get("hours"):
+            self.add_error("hours", _("Give the hours of this day, for example 09:00-17:00."))
+        if data.get("kind") == ExceptionKind.DAY_OFF:
+            data["hours"] = ""
+        if data.get("hours"):
+            from agencydesk.calendars._hours import parse_intervals
+
+            try:
+                parse_intervals(data["hours"], str(data.get("date", "")))
+            except ValueError as exc:
+                self.add_error("hours", str(exc))
+        return data
+
+
+class BaseExceptionFormSet(BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or "date" not in data:
+                continue
+            if data["date"] in seen:
+                raise forms.ValidationError(
+                    _("%(date)s is listed twice.") % {"date": data["date"].isoformat()}
+                )
+            seen.add(data["date"])
+
+    def rows(self) -> list[dict]:
+        return [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+
+
+ExceptionFormSet = formset_factory(
+    ExceptionForm, formset=BaseExceptionFormSet, extra=2, can_delete=True
+)

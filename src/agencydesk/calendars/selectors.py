@@ -1,0 +1,108 @@
+"""Reads of business calendars, and the process-wide cache of built engines."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import TYPE_CHECKING
+
+from agencydesk.calendars.choices import ExceptionKind
+from agencydesk.calendars.engine import WorkCalendar
+from agencydesk.calendars.models import BusinessCalendar
+
+if TYPE_CHECKING:
+    from agencydesk.clients.models import Client
+
+_engines: dict[tuple[int, int], WorkCalendar] = {}
+_engines_lock = threading.Lock()
+
+
+def calendar_default() -> BusinessCalendar:
+    """The agency default calendar (created by migration, so it always exists)."""
+    return BusinessCalendar.objects.get(is_default=True)
+
+
+def calendar_engine_build(calendar: BusinessCalendar) -> WorkCalendar:
+    """Build an engine from a stored calendar; raises ValueError on bad stored data."""
+    days_off = []
+    extra: dict[date, str | None] = {}
+    shortened: dict[date, str] = {}
+    for exc in calendar.exceptions.all():
+        if exc.kind == ExceptionKind.DAY_OFF:
+            days_off.append(exc.date)
+        elif exc.kind == ExceptionKind.EXTRA_WORKDAY:
+            extra[exc.date] = exc.hours or None  # None: the hours of a regular Monday
+        else:
+            shortened[exc.date] = exc.hours
+    return WorkCalendar(
+        timezone=calendar.timezone,
+        hours=calendar.hours,
+        country=calendar.country or None,
+        subdivision=calendar.subdivision or None,
+        days_off=days_off,
+        extra_workdays=extra,
+        shortened=shortened,
+    )
+
+
+def calendar_engine(calendar: BusinessCalendar) -> WorkCalendar:
+    """The engine of a calendar, built once per revision per process."""
+    key = (calendar.pk, calendar.revision)
+    engine = _engines.get(key)
+    if engine is None:
+        engine = calendar_engine_build(calendar)
+        with _engines_lock:
+            for stale in [k for k in _engines if k[0] == calendar.pk]:
+                del _engines[stale]
+            _engines[key] = engine
+    return engine
+
+
+def client_calendar(client: Client) -> BusinessCalendar:
+    if client.calendar_id is not None:
+        return client.calendar  # type: ignore[return-value]
+    return calendar_default()
+
+
+def client_engine(client: Client) -> WorkCalendar:
+    return calendar_engine(client_calendar(client))
+
+
+def holiday_name(country: str, subdivision: str | None, day: date) -> str:
+    """The name of a public holiday on ``day``, or an empty string."""
+    if not country:
+        return ""
+    import holidays
+
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=day.year)
+    except NotImplementedError:
+        return ""
+    return calendar.get(day) or ""
+
+
+def calendar_days_preview(
+    *, engine: WorkCalendar, first: date, days: int, exceptions: dict[date, str] | None = None
+) -> list[dict]:
+    """Each local date with its working hours after every rule, and why it differs."""
+    from datetime import timedelta
+
+    from agencydesk.calendars.engine import format_intervals
+
+    result = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        hours = engine.hours_on(day)
+        regular = engine.weekly.get(day.weekday(), [])
+        note = (exceptions or {}).get(day, "")
+        if not note and hours != regular:
+            note = holiday_name(engine.country or "", engine.subdivision, day)
+        result.append(
+            {
+                "date": day,
+                "hours": format_intervals(hours) if hours else "",
+                "differs": hours != regular,
+                "note": note,
+            }
+        )
+    return result

@@ -1,0 +1,184 @@
+"""Writes of business calendars. Every change bumps the revision so cached engines are rebuilt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agencydesk.calendars._hours import parse_intervals
+from agencydesk.calendars.choices import ExceptionKind
+from agencydesk.calendars.engine import WorkCalendar
+from agencydesk.calendars.models import BusinessCalendar, CalendarException
+from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
+
+if TYPE_CHECKING:
+    from agencydesk.accounts.models import User
+
+CALENDAR_FIELDS = ("timezone", "hours", "country", "subdivision")
+
+
+def calendar_check(*, timezone: str, hours: str, country: str, subdivision: str) -> None:
+    """Raise a ValidationError naming the field the engine rejects."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            {"timezone": _("Unknown time zone “%(zone)s”.") % {"zone": timezone}}
+        ) from exc
+    try:
+        WorkCalendar(timezone=timezone, hours=hours, country=None)
+    except ValueError as exc:
+        raise ValidationError(
+            {"hours": _("These working hours cannot be used: %(reason)s") % {"reason": exc}}
+        ) from exc
+    if country:
+        try:
+            WorkCalendar(
+                timezone=timezone, hours=hours, country=country, subdivision=subdivision or None
+            )
+        except ValueError as exc:
+            field = "subdivision" if subdivision and "subdiv" in str(exc).lower() else "country"
+            raise ValidationError(
+                {field: _("No public holidays known for this place: %(reason)s") % {"reason": exc}}
+            ) from exc
+
+
+@transaction.atomic
+def calendar_save(
+    *,
+    calendar: BusinessCalendar,
+    by: User | None,
+    at: datetime,
+    **fields: str,
+) -> BusinessCalendar:
+    """Create or change a calendar; the timers on it are recomputed by the callers' hooks."""
+    before = model_snapshot(calendar, list(CALENDAR_FIELDS)) if calendar.pk else {}
+    for name, value in fields.items():
+        if name not in CALENDAR_FIELDS:
+            raise TypeError(f"unknown calendar field {name}")
+        setattr(calendar, name, value or "")
+    calendar.country = calendar.country.upper()
+    calendar_check(
+        timezone=calendar.timezone,
+        hours=calendar.hours,
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+    )
+    calendar.full_clean()
+    changes = diff_snapshots(before, model_snapshot(calendar, list(CALENDAR_FIELDS)))
+    if calendar.pk and not changes:
+        return calendar
+    if calendar.pk:
+        calendar.revision += 1
+    calendar.save()
+    audit_record(
+        actor=by,
+        action="calendar.update" if before else "calendar.create",
+        obj=calendar,
+        changes=changes,
+        at=at,
+    )
+    if before:
+        transaction.on_commit(lambda: calendar_recompute(calendar=calendar))
+    return calendar
+
+
+# Apps whose timers run on business calendars register a function here (in
+# their AppConfig.ready); each gets the calendar and its new engine after every
+# change and recomputes its open due moments in bulk with ``add_many``.
+Recomputer = Callable[[BusinessCalendar, WorkCalendar], int]
+RECOMPUTERS: list[Recomputer] = []
+
+
+def calendar_recompute(*, calendar: BusinessCalendar) -> int:
+    """Recompute every open timer on ``calendar``; returns how many due moments moved."""
+    from agencydesk.calendars.selectors import calendar_engine
+
+    engine = calendar_engine(calendar)
+    return sum(recompute(calendar, engine) for recompute in RECOMPUTERS)
+
+
+@transaction.atomic
+def calendar_exceptions_replace(
+    *,
+    calendar: BusinessCalendar,
+    rows: list[dict[str, Any]],
+    by: User | None,
+    at: datetime,
+) -> BusinessCalendar:
+    """Replace the dated exceptions of a calendar with ``rows`` (date, kind, hours, note)."""
+    seen: set[date] = set()
+    for row in rows:
+        if row["date"] in seen:
+            raise ValidationError(
+                {"exceptions": _("%(date)s is listed twice.") % {"date": row["date"]}}
+            )
+        seen.add(row["date"])
+        if row["kind"] == ExceptionKind.SHORTENED and not row.get("hours"):
+            raise ValidationError(
+                {
+                    "exceptions": _("%(date)s: give the hours, for example 09:00-17:00.")
+                    % {"date": row["date"]}
+                }
+            )
+        if row.get("hours") and row["kind"] != ExceptionKind.DAY_OFF:
+            try:
+                parse_intervals(row["hours"], str(row["date"]))
+            except ValueError as exc:
+                raise ValidationError(
+                    {"exceptions": _("%(date)s: %(reason)s") % {"date": row["date"], "reason": exc}}
+                ) from exc
+    before = sorted(f"{e.date}:{e.kind}:{e.hours}" for e in calendar.exceptions.all())
+    after = sorted(f"{r['date']}:{r['kind']}:{r.get('hours', '')}" for r in rows)
+    if before == after:
+        return calendar
+    calendar.exceptions.all().delete()
+    for row in rows:
+        exc = CalendarException(
+            calendar=calendar,
+            date=row["date"],
+            kind=row["kind"],
+            hours=row.get("hours", "") if row["kind"] != ExceptionKind.DAY_OFF else "",
+            note=row.get("note", ""),
+        )
+        exc.full_clean()
+        exc.save()
+    calendar.revision += 1
+    calendar.save(update_fields=["revision", "updated_at"])
+    audit_record(
+        actor=by,
+        action="calendar.exceptions",
+        obj=calendar,
+        changes={"exceptions": [before, after]},
+        at=at,
+    )
+    transaction.on_commit(lambda: calendar_recompute(calendar=calendar))
+    return calendar
+
+
+@transaction.atomic
+def calendar_copy(
+    *, source: BusinessCalendar, name: str, by: User | None, at: datetime
+) -> BusinessCalendar:
+    """A new calendar with the settings and dated exceptions of ``source``."""
+    copy = calendar_save(
+        calendar=BusinessCalendar(name=name),
+        by=by,
+        at=at,
+        timezone=source.timezone,
+        hours=source.hours,
+        country=source.country,
+        subdivision=source.subdivision,
+    )
+    CalendarException.objects.bulk_create(
+        CalendarException(calendar=copy, date=e.date, kind=e.kind, hours=e.hours, note=e.note)
+        for e in source.exceptions.all()
+    )
+    return copy

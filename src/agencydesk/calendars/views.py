@@ -1,0 +1,172 @@
+"""The business-time editor of a client, with a live preview of what its timers would do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencydesk.calendars.choices import ExceptionKind
+from agencydesk.calendars.engine import WorkCalendar
+from agencydesk.calendars.forms import CalendarForm, ExceptionFormSet
+from agencydesk.calendars.selectors import calendar_days_preview, client_calendar
+from agencydesk.calendars.services import calendar_copy, calendar_exceptions_replace, calendar_save
+from agencydesk.clients.models import Client
+from agencydesk.clients.services import client_calendar_reset
+from agencydesk.clients.views import _client_or_404, _require_edit
+
+PREVIEW_DAYS = 14
+
+
+def _initial_exceptions(calendar) -> list[dict]:
+    return [
+        {"date": e.date, "kind": e.kind, "hours": e.hours, "note": e.note}
+        for e in calendar.exceptions.all()
+    ]
+
+
+@login_required
+def client_calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_or_404(request, pk)
+    _require_edit(request, client)
+    calendar = client_calendar(client)
+    form = CalendarForm(
+        request.POST or None,
+        instance=calendar if client.calendar_id else None,
+        initial={}
+        if client.calendar_id
+        else {
+            "timezone": calendar.timezone,
+            "hours": calendar.hours,
+            "country": calendar.country,
+            "subdivision": calendar.subdivision,
+        },
+    )
+    formset = ExceptionFormSet(
+        request.POST or None, initial=_initial_exceptions(calendar), prefix="exceptions"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                own = client.calendar
+                if own is None:
+                    own = calendar_copy(source=calendar, name=client.name, by=request.user, at=now)  # type: ignore[arg-type]
+                    Client.objects.filter(pk=client.pk).update(calendar=own)
+                calendar_save(
+                    calendar=own,
+                    by=request.user,  # type: ignore[arg-type]
+                    at=now,
+                    **{
+                        name: form.cleaned_data[name]
+                        for name in ("timezone", "hours", "country", "subdivision")
+                    },
+                )
+                calendar_exceptions_replace(
+                    calendar=own,
+                    rows=formset.rows(),
+                    by=request.user,
+                    at=now,  # type: ignore[arg-type]
+                )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Business time saved."))
+            return redirect(f"{client.get_absolute_url()}#time")
+    context = {
+        "client": client,
+        "calendar": calendar,
+        "form": form,
+        "formset": formset,
+        "preview": _preview(calendar_engine_or_none(form, formset, calendar)),
+    }
+    return render(request, "calendars/edit.html", context)
+
+
+def calendar_engine_or_none(form: CalendarForm, formset, calendar) -> WorkCalendar | str:
+    """An engine from what the form holds now (bound or not), or the reason it cannot be built."""
+    if form.is_bound:
+        data = {k: form.data.get(k, "") for k in ("timezone", "hours", "country", "subdivision")}
+    else:
+        data = {
+            k: form.initial.get(k, getattr(calendar, k))
+            for k in ("timezone", "hours", "country", "subdivision")
+        }
+    rows = (
+        formset.rows() if formset.is_bound and formset.is_valid() else _initial_exceptions(calendar)
+    )
+    try:
+        return WorkCalendar(
+            timezone=data["timezone"],
+            hours=data["hours"],
+            country=(data["country"] or "").upper() or None,
+            subdivision=data["subdivision"] or None,
+            days_off=[r["date"] for r in rows if r["kind"] == ExceptionKind.DAY_OFF],
+            extra_workdays={
+                r["date"]: r.get("hours") or None
+                for r in rows
+                if r["kind"] == ExceptionKind.EXTRA_WORKDAY
+            },
+            shortened={r["date"]: r["hours"] for r in rows if r["kind"] == ExceptionKind.SHORTENED},
+        )
+    except ValueError as exc:
+        return str(exc)
+
+
+def _preview(engine: WorkCalendar | str) -> dict:
+    if isinstance(engine, str):
+        return {"error": engine}
+    now = timezone.now()
+    local_now = now.astimezone(engine.tz)
+    reply_minutes = settings.AGENCYDESK_FIRST_RESPONSE_MINUTES
+    return {
+        "local_now": local_now,
+        "is_open": engine.is_open(now),
+        "next_open": engine.next_open(now),
+        "reply_minutes": reply_minutes,
+        "reply_due": engine.add(now, reply_minutes),
+        "review_due": engine.add(now, 120),
+        "days": calendar_days_preview(engine=engine, first=local_now.date(), days=PREVIEW_DAYS),
+        "week_hours": sum((e - s) for day in range(7) for s, e in engine.weekly.get(day, [])) / 60,
+        "timezone": engine.timezone,
+        "offset": local_now.strftime("%z"),
+        "own_offset_hours": (local_now.utcoffset() or timedelta()).total_seconds() / 3600,
+    }
+
+
+@login_required
+def client_calendar_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the preview panel for the values currently in the editor."""
+    client = _client_or_404(request, pk)
+    calendar = client_calendar(client)
+    form = CalendarForm(request.GET)
+    formset = ExceptionFormSet(request.GET, prefix="exceptions")
+    return render(
+        request,
+        "calendars/_preview.html",
+        {"preview": _preview(calendar_engine_or_none(form, formset, calendar)), "client": client},
+    )
+
+
+@login_required
+@require_POST
+def client_calendar_use_default(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_or_404(request, pk)
+    _require_edit(request, client)
+    client_calendar_reset(
+        client=Client.objects.get(pk=client.pk),
+        by=request.user,  # type: ignore[arg-type]
+        at=timezone.now(),
+    )
+    messages.success(request, _("The client now follows the agency default calendar."))
+    return redirect(f"{client.get_absolute_url()}#time")

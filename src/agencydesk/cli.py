@@ -1,0 +1,272 @@
+"""The ``agencydesk`` command: demo, serve, worker, token, import, export, manage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+console = Console(stderr=True)
+logger = logging.getLogger("agencydesk.cli")
+
+DEMO_PASSWORD = "agencydesk-demo"  # noqa: S105 - the published login of the demo data
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agencydesk.settings.base")
+    import django
+
+    django.setup()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agencydesk",
+        description="AgencyDesk: the client-service desk of PR, marketing and digital agencies.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="migrate, load demo data, then serve with the task worker")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
+
+    serve = sub.add_parser("serve", help="serve the web app and API (waitress, production-grade)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not run the in-process task worker"
+    )
+
+    worker = sub.add_parser("worker", help="run a task worker on its own")
+    worker.add_argument("--queue", action="append", default=None, help="queue name (repeatable)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+
+    token = sub.add_parser("token", help="API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_sub.add_parser("create", help="create a token; it alone is the last line")
+    create.add_argument("username")
+    create.add_argument("--name", default="")
+
+    imp = sub.add_parser("import", help="import data")
+    imp_sub = imp.add_subparsers(dest="import_what", required=True, metavar="WHAT")
+    imp_clients = imp_sub.add_parser("clients", help="clients and contacts from CSV or XLSX")
+    imp_clients.add_argument("file", type=Path)
+    imp_clients.add_argument("--by", default=None, help="username recorded as the importer")
+
+    exp = sub.add_parser("export", help="export data")
+    exp_sub = exp.add_subparsers(dest="export_what", required=True, metavar="WHAT")
+    exp_client = exp_sub.add_parser("client", help="the full JSON of one client")
+    exp_client.add_argument("id", type=int)
+    exp_client.add_argument("--output", "-o", type=Path, default=None)
+
+    manage = sub.add_parser("manage", help="any Django management command", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "manage":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agencydesk.settings.base")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["agencydesk manage", *args.args])
+        return 0
+    _setup()
+    handler = {
+        "demo": cmd_demo,
+        "serve": cmd_serve,
+        "worker": cmd_worker,
+        "token": cmd_token,
+        "import": cmd_import,
+        "export": cmd_export,
+    }[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        console.print("[dim]stopped[/dim]")
+        return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from agencydesk.demo import demo_load
+
+    with console.status("Migrating the database…"):
+        call_command("migrate", interactive=False, verbosity=0)
+    demo_load(console=console)
+    if args.no_serve:
+        return 0
+    return _serve(args.host, args.port, threads=8, with_worker=True, demo=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(args.host, args.port, threads=args.threads, with_worker=not args.no_worker)
+
+
+def _database_backend() -> bool:
+    from django.conf import settings
+
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def _start_db_worker(queues: list[str], *, burst: bool = False) -> Any:
+    from django.utils.crypto import get_random_string
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=queues,
+        interval=1.0,
+        batch=burst,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"{os.uname().nodename}-{os.getpid()}-{get_random_string(6)}",
+        excluded_queue_names=[],
+    )
+
+
+def _serve(host: str, port: int, *, threads: int, with_worker: bool, demo: bool = False) -> int:
+    from waitress import serve
+
+    from agencydesk.wsgi import application
+
+    worker = None
+    if with_worker and _database_backend():
+        worker = _start_db_worker(["default"])
+        threading.Thread(target=worker.run, name="task-worker", daemon=True).start()
+    url = f"http://{host}:{port}/"
+    console.rule("[bold]AgencyDesk")
+    console.print(f"Serving on [bold cyan]{url}[/bold cyan]")
+    if worker is not None:
+        console.print("Task worker: running in this process (database backend)")
+    elif with_worker:
+        console.print(
+            "Task worker: start [bold]agencydesk worker[/bold] separately (Redis backend)"
+        )
+    if demo:
+        console.print(
+            f"Log in as [bold]director[/bold] / [bold]{DEMO_PASSWORD}[/bold] "
+            f"(account managers: [bold]olga[/bold], [bold]ivan[/bold], … same password; "
+            f"admin: [bold]admin[/bold])"
+        )
+    console.print("Press Ctrl+C to stop.")
+    # Print plainly too, so scripts reading stdout find the URL and the login.
+    print(f"URL: {url}", flush=True)
+    if demo:
+        print(f"Login: director / {DEMO_PASSWORD}", flush=True)
+    try:
+        serve(application, host=host, port=port, threads=threads, ident="AgencyDesk")
+    finally:
+        if worker is not None:
+            worker.running = False
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    queues = args.queue or ["default"]
+    if _database_backend():
+        console.print(f"Task worker (database backend) on queues: {', '.join(queues)}")
+        worker = _start_db_worker(queues, burst=args.burst)
+        worker.configure_signals()
+        worker.run()
+        return 0
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend == "django_tasks_rq.RQBackend":
+        from django.core.management import call_command
+
+        console.print(f"Task worker (Redis backend) on queues: {', '.join(queues)}")
+        options: dict[str, Any] = {"job_class": "django_tasks_rq.Job", "burst": args.burst}
+        call_command("rqworker", *queues, **options)
+        return 0
+    console.print(f"[red]The tasks backend {backend} runs tasks without a worker.[/red]")
+    return 2
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from agencydesk.accounts.models import User
+    from agencydesk.accounts.services import api_token_create
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        console.print(f"[red]No user {args.username!r}.[/red]")
+        return 2
+    if not user.is_active:
+        console.print(f"[red]User {args.username!r} is not active.[/red]")
+        return 2
+    _token, raw = api_token_create(user=user, name=args.name, at=timezone.now())
+    console.print(f"Token for [bold]{user.username}[/bold] (shown once, keep it safe):")
+    print(raw, flush=True)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+    from rich.progress import Progress
+
+    from agencydesk.accounts.models import User
+    from agencydesk.clients.importing import clients_import, read_rows
+
+    path: Path = args.file
+    if not path.is_file():
+        console.print(f"[red]No such file: {path}[/red]")
+        return 2
+    by = User.objects.filter(username=args.by).first() if args.by else None
+    try:
+        total = sum(1 for _ in read_rows(path))
+        with Progress(console=console, transient=True) as progress:
+            bar = progress.add_task(f"Importing {path.name}", total=total)
+            report = clients_import(
+                path=path, by=by, at=timezone.now(), on_row=lambda _line: progress.advance(bar)
+            )
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    for line, reason in report.errors:
+        console.print(f"[yellow]line {line}:[/yellow] {reason}")
+    console.print(
+        f"Imported [bold]{report.clients_created}[/bold] clients and "
+        f"[bold]{report.contacts_created}[/bold] contacts from {report.rows} rows; "
+        f"{len(report.errors)} problem(s)."
+    )
+    bad_rows = [line for line, _ in report.errors if line > 1]
+    return 1 if bad_rows else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from agencydesk.clients.models import Client
+    from agencydesk.clients.selectors import client_export
+
+    client = Client.objects.filter(pk=args.id).first()
+    if client is None:
+        console.print(f"[red]No client with id {args.id}.[/red]")
+        return 2
+    text = json.dumps(
+        client_export(client=client), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

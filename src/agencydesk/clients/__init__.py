@@ -1,0 +1,1 @@
+"""The client register: dossier, contacts, key events, working file, etiquette, contract."""

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from agencydesk.accounts.selectors import account_managers, active_users
+from agencydesk.clients.choices import VolumeUnit
+from agencydesk.clients.models import (
+    Client,
+    Contact,
+    Contract,
+    KeyEvent,
+    MonitoringTopic,
+    Service,
+    WorkingFileLink,
+)
+from agencydesk.clients.services import CLIENT_PLAIN_FIELDS
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(
+        n
+        for n in zoneinfo.available_timezones()
+        if "/" in n and not n.startswith(("Etc/", "SystemV/"))
+    )
+    return [(n, n.replace("_", " ")) for n in names]
+
+
+class ClientForm(forms.ModelForm):
+    """The dossier, the people, the etiquette card, and the client's business time."""
+
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+    working_hours = forms.CharField(
+        label=_("Working hours"),
+        max_length=300,
+        help_text=_("For example: mon-thu 09:00-13:00,14:00-18:00; fri 09:00-16:45"),
+    )
+    holidays_country = forms.CharField(
+        label=_("Public holidays of"),
+        max_length=2,
+        required=False,
+        help_text=_("ISO country code, such as RU, UA, BG, KZ, GB; empty for none."),
+    )
+
+    class Meta:
+        model = Client
+        fields = [*CLIENT_PLAIN_FIELDS, "account_manager", "backup_manager", "team"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "business_summary",
+                "reputation_notes",
+                "goals",
+                "target_audiences",
+                "key_messages",
+                "topics_to_avoid",
+                "etiquette_notes",
+            )
+        } | {"team": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, calendar=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = account_managers()
+        self.fields["backup_manager"].queryset = account_managers()
+        self.fields["team"].queryset = active_users()
+        if calendar is not None and not self.is_bound:
+            self.initial.setdefault("timezone", calendar.timezone)
+            self.initial.setdefault("working_hours", calendar.hours)
+            self.initial.setdefault("holidays_country", calendar.country)
+
+    def clean_holidays_country(self) -> str:
+        return (self.cleaned_data.get("holidays_country") or "").strip().upper()
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["team"] = list(data.get("team") or [])
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "position",
+            "decision_power",
+            "email",
+            "phone",
+            "telegram_username",
+            "preferred_channel",
+            "address_form",
+            "address_as",
+            "is_primary",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class KeyEventForm(forms.ModelForm):
+    class Meta:
+        model = KeyEvent
+        fields = ["title", "kind", "date", "prep_lead_days", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MonitoringTopicForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringTopic
+        fields = ["topic", "keywords"]
+
+
+class WorkingFileLinkForm(forms.ModelForm):
+    class Meta:
+        model = WorkingFileLink
+        fields = ["title", "kind", "url", "position"]
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "number",
+            "starts_on",
+            "ends_on",
+            "revision_rounds",
+            "approval_turnaround_days",
+            "payment_terms",
+            "payment_days",
+            "monthly_fee",
+            "currency",
+            "notes",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ContractServiceForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.all())
+    monthly_volume = forms.DecimalField(
+        label=_("Monthly volume"), required=False, min_value=0, max_digits=8, decimal_places=1
+    )
+    unit = forms.ChoiceField(
+        label=_("Unit"), choices=[("", "—"), *VolumeUnit.choices], required=False
+    )
+
+
+class BaseContractServiceFormSet(BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            service = form.cleaned_data["service"]
+            if service.pk in seen:
+                raise forms.ValidationError(
+                    _("%(service)s is listed twice.") % {"service": service}
+                )
+            seen.add(service.pk)
+
+
+ContractServiceFormSet = formset_factory(
+    ContractServiceForm, formset=BaseContractServiceFormSet, extra=2, can_delete=True
+)

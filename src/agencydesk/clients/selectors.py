@@ -1,0 +1,122 @@
+"""Reads of the client register."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from agencydesk.clients.models import Client, Contract, ContractService
+
+if TYPE_CHECKING:
+    from agencydesk.accounts.models import User
+
+
+def clients_visible_to(user: User) -> QuerySet[Client]:
+    """Every client, less confidential ones the user is not on the team of."""
+    qs = Client.objects.all()
+    if user.is_director:
+        return qs
+    return qs.filter(
+        Q(confidential=False) | Q(account_manager=user) | Q(backup_manager=user) | Q(team=user)
+    ).distinct()
+
+
+def client_list(
+    *,
+    user: User,
+    search: str = "",
+    account_manager_id: int | None = None,
+    status: str = "",
+) -> QuerySet[Client]:
+    qs = clients_visible_to(user).select_related("account_manager", "calendar")
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(industry__icontains=search)
+            | Q(contacts__name__icontains=search)
+            | Q(contacts__email__icontains=search)
+        ).distinct()
+    if account_manager_id:
+        qs = qs.filter(account_manager_id=account_manager_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(contact_count=Count("contacts", distinct=True)).order_by("name")
+
+
+def client_detail(*, user: User, pk: int) -> Client:
+    """One client with everything its page shows, in a fixed number of queries."""
+    return (
+        clients_visible_to(user)
+        .select_related("account_manager", "backup_manager", "calendar")
+        .prefetch_related(
+            "team",
+            "contacts",
+            "key_events",
+            "monitoring_topics",
+            "working_file",
+            Prefetch(
+                "contracts",
+                queryset=Contract.objects.prefetch_related(
+                    Prefetch("services", queryset=ContractService.objects.select_related("service"))
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def client_current_contract(client: Client) -> Contract | None:
+    """The latest contract by start date (prefetched on the detail page)."""
+    contracts = list(client.contracts.all())
+    return contracts[0] if contracts else None
+
+
+def client_export(*, client: Client) -> dict:
+    """Everything recorded about one client, JSON-safe: the data-portability export."""
+    from agencydesk.calendars.selectors import client_calendar
+    from agencydesk.core.models import AuditLog
+    from agencydesk.core.services import model_snapshot
+
+    calendar = client_calendar(client)
+    data = model_snapshot(client)
+    data["account_manager"] = client.account_manager.username if client.account_manager else None
+    data["backup_manager"] = client.backup_manager.username if client.backup_manager else None
+    data["team"] = sorted(client.team.values_list("username", flat=True))
+    data["calendar"] = {
+        **model_snapshot(calendar, ["name", "timezone", "hours", "country", "subdivision"]),
+        "own": client.calendar_id is not None,
+        "exceptions": [
+            model_snapshot(exc, ["date", "kind", "hours", "note"])
+            for exc in calendar.exceptions.all()
+        ],
+    }
+    data["contacts"] = [model_snapshot(c) for c in client.contacts.all()]
+    data["key_events"] = [model_snapshot(e) for e in client.key_events.all()]
+    data["monitoring_topics"] = [model_snapshot(t) for t in client.monitoring_topics.all()]
+    data["working_file"] = [model_snapshot(link) for link in client.working_file.all()]
+    data["contracts"] = [
+        {
+            **model_snapshot(contract),
+            "services": [
+                {
+                    "service": line.service.code,
+                    "monthly_volume": model_snapshot(line)["monthly_volume"],
+                    "unit": line.unit,
+                }
+                for line in contract.services.select_related("service")
+            ],
+        }
+        for contract in client.contracts.all()
+    ]
+    data["audit_log"] = [
+        {
+            "at": entry.at.isoformat(),
+            "actor": entry.actor.username if entry.actor else None,
+            "action": entry.action,
+            "object": entry.object_repr,
+            "changes": entry.changes,
+        }
+        for entry in AuditLog.objects.filter(client_id=client.pk).select_related("actor")
+    ]
+    return {"format": "agencydesk.client/1", "client": data}

@@ -1,0 +1,285 @@
+"""Writes of the client register. Each is one transaction with an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from agencydesk.accounts.models import User
+from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.calendars.selectors import calendar_default
+from agencydesk.calendars.services import calendar_save
+from agencydesk.clients.models import (
+    Client,
+    Contact,
+    Contract,
+    ContractService,
+    Service,
+)
+from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# Fields of a client that are not the calendar, the people or the timestamps.
+CLIENT_PLAIN_FIELDS = (
+    "name",
+    "industry",
+    "business_summary",
+    "reputation_notes",
+    "goals",
+    "target_audiences",
+    "key_messages",
+    "status",
+    "language",
+    "confidential",
+    "preferred_channel",
+    "address_form",
+    "emoji_allowed",
+    "memes_allowed",
+    "weekends_allowed",
+    "calls_need_arrangement",
+    "meeting_cadence_days",
+    "topics_to_avoid",
+    "etiquette_notes",
+)
+CLIENT_PEOPLE_FIELDS = ("account_manager", "backup_manager")
+CLIENT_CALENDAR_FIELDS = {
+    "timezone": "timezone",
+    "working_hours": "hours",
+    "holidays_country": "country",
+    "holidays_subdivision": "subdivision",
+}
+
+
+def _user_by_username(field: str, value: User | str | None) -> User | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, User):
+        return value
+    user = User.objects.filter(username=value, is_active=True).first()
+    if user is None:
+        raise ValidationError(
+            {field: _("No active user with the username “%(name)s”.") % {"name": value}}
+        )
+    return user
+
+
+def _client_calendar_apply(
+    *, client: Client, by: User | None, at: datetime, values: dict[str, Any]
+) -> None:
+    """Give the client its own calendar when any calendar field differs from what it runs on now."""
+    current = client.calendar if client.calendar_id else calendar_default()
+    wanted = {
+        CLIENT_CALENDAR_FIELDS[key]: ("" if value is None else value)
+        for key, value in values.items()
+        if key in CLIENT_CALENDAR_FIELDS
+    }
+    if "country" in wanted:
+        wanted["country"] = wanted["country"].upper()
+    if not any(getattr(current, name) != value for name, value in wanted.items()):
+        return
+    if client.calendar_id is None:
+        own = BusinessCalendar(
+            name=client.name,
+            timezone=current.timezone,
+            hours=current.hours,
+            country=current.country,
+            subdivision=current.subdivision,
+        )
+        try:
+            own = calendar_save(calendar=own, by=by, at=at, **wanted)
+        except ValidationError as exc:
+            raise _calendar_error_as_client_error(exc) from exc
+        client.calendar = own
+        Client.objects.filter(pk=client.pk).update(calendar=own)
+    else:
+        try:
+            calendar_save(calendar=current, by=by, at=at, **wanted)
+        except ValidationError as exc:
+            raise _calendar_error_as_client_error(exc) from exc
+
+
+def _calendar_error_as_client_error(exc: ValidationError) -> ValidationError:
+    reverse = {v: k for k, v in CLIENT_CALENDAR_FIELDS.items()}
+    return ValidationError(
+        {reverse.get(field, field): messages for field, messages in exc.message_dict.items()}
+    )
+
+
+@transaction.atomic
+def client_create(*, by: User | None, at: datetime, **data: Any) -> Client:
+    """Create a client; ``timezone``, ``working_hours``, ``holidays_country`` give it its own calendar."""
+    unknown = set(data) - set(CLIENT_PLAIN_FIELDS) - set(CLIENT_PEOPLE_FIELDS)
+    unknown -= set(CLIENT_CALENDAR_FIELDS) | {"team"}
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    client = Client(created_at=at, updated_at=at)
+    for name in CLIENT_PLAIN_FIELDS:
+        if name in data and data[name] is not None:
+            setattr(client, name, data[name])
+    for name in CLIENT_PEOPLE_FIELDS:
+        setattr(client, name, _user_by_username(name, data.get(name)))
+    client.full_clean()
+    client.save()
+    _client_calendar_apply(client=client, by=by, at=at, values=data)
+    if data.get("team"):
+        client.team.set(data["team"])
+    audit_record(
+        actor=by,
+        action="client.create",
+        obj=client,
+        client_id=client.pk,
+        changes=model_snapshot(client),
+        at=at,
+    )
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, by: User | None, at: datetime, **data: Any) -> Client:
+    """Change the given fields of a client; fields not given stay as they are."""
+    before = model_snapshot(client)
+    for name in CLIENT_PLAIN_FIELDS:
+        if name in data:
+            value = data[name]
+            field = Client._meta.get_field(name)
+            if value is None and not field.null:
+                raise ValidationError({name: _("This field cannot be empty.")})
+            setattr(client, name, value)
+    for name in CLIENT_PEOPLE_FIELDS:
+        if name in data:
+            setattr(client, name, _user_by_username(name, data[name]))
+    client.updated_at = at
+    client.full_clean()
+    client.save()
+    _client_calendar_apply(client=client, by=by, at=at, values=data)
+    if "team" in data:
+        client.team.set(data["team"] or [])
+    changes = diff_snapshots(before, model_snapshot(client))
+    changes.pop("updated_at", None)
+    audit_record(
+        actor=by, action="client.update", obj=client, client_id=client.pk, changes=changes, at=at
+    )
+    return client
+
+
+@transaction.atomic
+def client_delete(*, client: Client, by: User | None, at: datetime) -> None:
+    audit_record(
+        actor=by,
+        action="client.delete",
+        obj=client,
+        client_id=client.pk,
+        changes=model_snapshot(client),
+        at=at,
+    )
+    own_calendar = client.calendar
+    client.delete()
+    if own_calendar is not None and not own_calendar.clients.exists():
+        own_calendar.delete()
+
+
+@transaction.atomic
+def client_child_save(
+    *,
+    obj: models.Model,
+    by: User | None,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> models.Model:
+    """Create or change a contact, key event, monitoring topic or working-file link."""
+    creating = obj.pk is None
+    before = {} if creating else model_snapshot(obj)
+    for name, value in (data or {}).items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    label = obj._meta.model_name
+    audit_record(
+        actor=by,
+        action=f"{label}.{'create' if creating else 'update'}",
+        obj=obj,
+        client_id=obj.client_id,  # type: ignore[attr-defined]
+        changes=diff_snapshots(before, model_snapshot(obj)),
+        at=at,
+    )
+    return obj
+
+
+@transaction.atomic
+def client_child_delete(*, obj: models.Model, by: User | None, at: datetime) -> None:
+    audit_record(
+        actor=by,
+        action=f"{obj._meta.model_name}.delete",
+        obj=obj,
+        client_id=obj.client_id,  # type: ignore[attr-defined]
+        changes=model_snapshot(obj),
+        at=at,
+    )
+    obj.delete()
+
+
+@transaction.atomic
+def contact_create(*, client: Client, by: User | None, at: datetime, **data: Any) -> Contact:
+    contact = client_child_save(obj=Contact(client=client), by=by, at=at, data=data)
+    assert isinstance(contact, Contact)
+    return contact
+
+
+@transaction.atomic
+def contract_save(
+    *,
+    contract: Contract,
+    by: User | None,
+    at: datetime,
+    data: dict[str, Any],
+    services: Iterable[tuple[Service, Decimal | None, str]] | None = None,
+) -> Contract:
+    """Create or change a contract and, when given, replace its services with ``services``."""
+    saved = client_child_save(obj=contract, by=by, at=at, data=data)
+    assert isinstance(saved, Contract)
+    if services is not None:
+        lines = list(services)
+        seen: set[int] = set()
+        for service, _volume, _unit in lines:
+            if service.pk in seen:
+                raise ValidationError(
+                    {"services": _("%(service)s is listed twice.") % {"service": service}}
+                )
+            seen.add(service.pk)
+        saved.services.all().delete()
+        for service, volume, unit in lines:
+            line = ContractService(
+                contract=saved, service=service, monthly_volume=volume, unit=unit
+            )
+            line.full_clean()
+            line.save()
+    return saved
+
+
+@transaction.atomic
+def client_calendar_reset(*, client: Client, by: User | None, at: datetime) -> Client:
+    """Put the client back on the agency default calendar; its own calendar is removed."""
+    own = client.calendar
+    if own is None:
+        return client
+    client.calendar = None
+    client.updated_at = at
+    client.save(update_fields=["calendar", "updated_at"])
+    audit_record(
+        actor=by,
+        action="client.calendar_reset",
+        obj=client,
+        client_id=client.pk,
+        changes={"calendar": [own.pk, None]},
+        at=at,
+    )
+    if not own.clients.exists() and not own.is_default:
+        own.delete()
+    return client

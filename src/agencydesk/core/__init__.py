@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: the audit log, base layout, permissions helpers."""

@@ -1,0 +1,72 @@
+"""Writes shared by every app: the audit helper."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from agencydesk.core.models import AuditLog
+
+if TYPE_CHECKING:
+    from agencydesk.accounts.models import User
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value for the audit trail."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``obj``, keyed by field name, JSON-safe."""
+    result: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        result[field.name] = _plain(getattr(obj, field.attname))
+    return result
+
+
+def diff_snapshots(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    client_id: int | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> AuditLog:
+    """Write one audit row; call it inside the transaction of the change it records."""
+    return AuditLog.objects.create(
+        at=at or timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        client_id=client_id,
+        changes=changes or {},
+        reason=reason,
+    )

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
+
+from agencydesk.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="clients:list", permanent=False), name="home"),
+    path("accounts/", include("agencydesk.accounts.urls")),
+    path("clients/", include("agencydesk.clients.urls")),
+    path("", include("agencydesk.calendars.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
