@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run a task worker on its own")
     worker.add_argument("--queue", action="append", default=None, help="queue name (repeatable)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument(
+        "--simple",
+        action="store_true",
+        help="Redis backend: run jobs in the worker process itself instead of a forked child",
+    )
 
     token = sub.add_parser("token", help="API tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
@@ -189,6 +194,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
         console.print(f"Task worker (Redis backend) on queues: {', '.join(queues)}")
         options: dict[str, Any] = {"job_class": "django_tasks_rq.Job", "burst": args.burst}
+        if args.simple:
+            options["worker_class"] = "rq.worker.SimpleWorker"
         call_command("rqworker", *queues, **options)
         return 0
     console.print(f"[red]The tasks backend {backend} runs tasks without a worker.[/red]")

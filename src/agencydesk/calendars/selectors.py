@@ -13,7 +13,7 @@ from agencydesk.calendars.models import BusinessCalendar
 if TYPE_CHECKING:
     from agencydesk.clients.models import Client
 
-_engines: dict[tuple[int, int], WorkCalendar] = {}
+_engines: dict[tuple[int, int, object], WorkCalendar] = {}
 _engines_lock = threading.Lock()
 
 
@@ -46,8 +46,12 @@ def calendar_engine_build(calendar: BusinessCalendar) -> WorkCalendar:
 
 
 def calendar_engine(calendar: BusinessCalendar) -> WorkCalendar:
-    """The engine of a calendar, built once per revision per process."""
-    key = (calendar.pk, calendar.revision)
+    """The engine of a calendar, built once per change per process.
+
+    ``updated_at`` is part of the key because a rolled-back change may have
+    used a revision number that a later change uses again.
+    """
+    key = (calendar.pk, calendar.revision, calendar.updated_at)
     engine = _engines.get(key)
     if engine is None:
         engine = calendar_engine_build(calendar)

@@ -60,17 +60,15 @@ def calendar_save(
 ) -> BusinessCalendar:
     """Create or change a calendar; the timers on it are recomputed by the callers' hooks."""
     before = model_snapshot(calendar, list(CALENDAR_FIELDS)) if calendar.pk else {}
-    for name, value in fields.items():
-        if name not in CALENDAR_FIELDS:
-            raise TypeError(f"unknown calendar field {name}")
-        setattr(calendar, name, value or "")
-    calendar.country = calendar.country.upper()
-    calendar_check(
-        timezone=calendar.timezone,
-        hours=calendar.hours,
-        country=calendar.country,
-        subdivision=calendar.subdivision,
-    )
+    unknown = set(fields) - set(CALENDAR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown calendar fields: {sorted(unknown)}")
+    wanted = {name: fields.get(name, getattr(calendar, name)) or "" for name in CALENDAR_FIELDS}
+    wanted["country"] = wanted["country"].strip().upper()
+    # Check before touching the instance, so a refused change leaves it as it was.
+    calendar_check(**wanted)
+    for name, value in wanted.items():
+        setattr(calendar, name, value)
     calendar.full_clean()
     changes = diff_snapshots(before, model_snapshot(calendar, list(CALENDAR_FIELDS)))
     if calendar.pk and not changes:
@@ -86,7 +84,7 @@ def calendar_save(
         at=at,
     )
     if before:
-        transaction.on_commit(lambda: calendar_recompute(calendar=calendar))
+        _recompute_after_commit(calendar)
     return calendar
 
 
@@ -95,6 +93,13 @@ def calendar_save(
 # change and recomputes its open due moments in bulk with ``add_many``.
 Recomputer = Callable[[BusinessCalendar, WorkCalendar], int]
 RECOMPUTERS: list[Recomputer] = []
+
+
+def _recompute_after_commit(calendar: BusinessCalendar) -> None:
+    from agencydesk.calendars.tasks import calendar_recompute_task
+
+    calendar_id, revision = calendar.pk, calendar.revision
+    transaction.on_commit(lambda: calendar_recompute_task.enqueue(calendar_id, revision))
 
 
 def calendar_recompute(*, calendar: BusinessCalendar) -> int:
@@ -141,15 +146,15 @@ def calendar_exceptions_replace(
         return calendar
     calendar.exceptions.all().delete()
     for row in rows:
-        exc = CalendarException(
+        exception = CalendarException(
             calendar=calendar,
             date=row["date"],
             kind=row["kind"],
             hours=row.get("hours", "") if row["kind"] != ExceptionKind.DAY_OFF else "",
             note=row.get("note", ""),
         )
-        exc.full_clean()
-        exc.save()
+        exception.full_clean()
+        exception.save()
     calendar.revision += 1
     calendar.save(update_fields=["revision", "updated_at"])
     audit_record(
@@ -159,7 +164,7 @@ def calendar_exceptions_replace(
         changes={"exceptions": [before, after]},
         at=at,
     )
-    transaction.on_commit(lambda: calendar_recompute(calendar=calendar))
+    _recompute_after_commit(calendar)
     return calendar
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +18,8 @@ from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import WorkCalendar
 from agencydesk.calendars.forms import CalendarForm, ExceptionFormSet
 from agencydesk.calendars.selectors import calendar_days_preview, client_calendar
-from agencydesk.calendars.services import calendar_copy, calendar_exceptions_replace, calendar_save
 from agencydesk.clients.models import Client
-from agencydesk.clients.services import client_calendar_reset
+from agencydesk.clients.services import client_calendar_reset, client_calendar_save
 from agencydesk.clients.views import _client_or_404, _require_edit
 
 PREVIEW_DAYS = 14
@@ -55,28 +53,17 @@ def client_calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=_initial_exceptions(calendar), prefix="exceptions"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        now = timezone.now()
         try:
-            with transaction.atomic():
-                own = client.calendar
-                if own is None:
-                    own = calendar_copy(source=calendar, name=client.name, by=request.user, at=now)  # type: ignore[arg-type]
-                    Client.objects.filter(pk=client.pk).update(calendar=own)
-                calendar_save(
-                    calendar=own,
-                    by=request.user,  # type: ignore[arg-type]
-                    at=now,
-                    **{
-                        name: form.cleaned_data[name]
-                        for name in ("timezone", "hours", "country", "subdivision")
-                    },
-                )
-                calendar_exceptions_replace(
-                    calendar=own,
-                    rows=formset.rows(),
-                    by=request.user,
-                    at=now,  # type: ignore[arg-type]
-                )
+            client_calendar_save(
+                client=Client.objects.get(pk=client.pk),
+                by=request.user,  # type: ignore[arg-type]
+                at=timezone.now(),
+                settings={
+                    name: form.cleaned_data[name]
+                    for name in ("timezone", "hours", "country", "subdivision")
+                },
+                exceptions=formset.rows(),  # type: ignore[attr-defined]
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -144,6 +144,10 @@ class Error(Schema):
     detail: Any
 
 
+# Every operation may answer these; documenting them keeps the schema honest.
+ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error}
+
+
 def client_out(client: Client, default_calendar: Any = None) -> dict[str, Any]:
     calendar = client.calendar if client.calendar_id else (default_calendar or calendar_default())
     data = {name: getattr(client, name) for name in ClientOut.model_fields if hasattr(client, name)}
@@ -182,7 +186,7 @@ def _editable_client(request: HttpRequest, client_id: int) -> Client:
     return client
 
 
-@router.get("/clients", response=ClientList, summary="List clients")
+@router.get("/clients", response={200: ClientList, **ERRORS}, summary="List clients")
 def list_clients(
     request: HttpRequest,
     search: str = "",
@@ -202,9 +206,7 @@ def list_clients(
     }
 
 
-@router.post(
-    "/clients", response={201: ClientOut, 403: Error, 422: Error}, summary="Create a client"
-)
+@router.post("/clients", response={201: ClientOut, **ERRORS}, summary="Create a client")
 def create_client(request: HttpRequest, payload: ClientIn) -> Status:
     if not can_create_client(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("only directors and account managers create clients")
@@ -213,14 +215,14 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status:
     return Status(201, client_out(client))
 
 
-@router.get("/clients/{client_id}", response={200: ClientOut, 404: Error}, summary="One client")
+@router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS}, summary="One client")
 def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
     return client_out(_visible_client(request, client_id))
 
 
 @router.patch(
     "/clients/{client_id}",
-    response={200: ClientOut, 403: Error, 404: Error, 422: Error},
+    response={200: ClientOut, **ERRORS},
     summary="Change a client",
 )
 def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> dict[str, Any]:
@@ -230,9 +232,7 @@ def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> 
     return client_out(client)
 
 
-@router.delete(
-    "/clients/{client_id}", response={204: None, 403: Error, 404: Error}, summary="Delete a client"
-)
+@router.delete("/clients/{client_id}", response={204: None, **ERRORS}, summary="Delete a client")
 def delete_client(request: HttpRequest, client_id: int) -> Status:
     client = _visible_client(request, client_id)
     if not can_delete_client(request.user):  # type: ignore[arg-type]
@@ -243,7 +243,7 @@ def delete_client(request: HttpRequest, client_id: int) -> Status:
 
 @router.get(
     "/clients/{client_id}/export",
-    response={200: dict[str, Any], 404: Error},
+    response={200: dict[str, Any], **ERRORS},
     summary="Everything recorded about one client, as JSON",
 )
 def export_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def export_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/clients/{client_id}/contacts", response={200: ContactList, 404: Error}, summary="Contacts"
+    "/clients/{client_id}/contacts", response={200: ContactList, **ERRORS}, summary="Contacts"
 )
 def list_contacts(request: HttpRequest, client_id: int) -> dict[str, Any]:
     client = _visible_client(request, client_id)
@@ -262,7 +262,7 @@ def list_contacts(request: HttpRequest, client_id: int) -> dict[str, Any]:
 
 @router.post(
     "/clients/{client_id}/contacts",
-    response={201: ContactOut, 403: Error, 404: Error, 422: Error},
+    response={201: ContactOut, **ERRORS},
     summary="Add a contact",
 )
 def create_contact(request: HttpRequest, client_id: int, payload: ContactIn) -> Status:
@@ -285,14 +285,14 @@ def _contact(request: HttpRequest, contact_id: int, *, edit: bool) -> Contact:
     return contact
 
 
-@router.get("/contacts/{contact_id}", response={200: ContactOut, 404: Error}, summary="One contact")
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, summary="One contact")
 def get_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     return contact_out(_contact(request, contact_id, edit=False))
 
 
 @router.patch(
     "/contacts/{contact_id}",
-    response={200: ContactOut, 403: Error, 404: Error, 422: Error},
+    response={200: ContactOut, **ERRORS},
     summary="Change a contact",
 )
 def patch_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict[str, Any]:
@@ -311,7 +311,7 @@ def patch_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) 
 
 @router.delete(
     "/contacts/{contact_id}",
-    response={204: None, 403: Error, 404: Error},
+    response={204: None, **ERRORS},
     summary="Remove a contact",
 )
 def delete_contact(request: HttpRequest, contact_id: int) -> Status:

@@ -118,6 +118,8 @@ class MonitoringTopicForm(forms.ModelForm):
 
 
 class WorkingFileLinkForm(forms.ModelForm):
+    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = WorkingFileLink
         fields = ["title", "kind", "url", "position"]

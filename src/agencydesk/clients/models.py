@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.calendars.models import BusinessCalendar
@@ -238,7 +239,8 @@ class Service(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # Catalogue names the agency did not rename are translated (see catalogue.py).
+        return gettext(self.name)
 
 
 class Contract(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from agencydesk.accounts.models import User
 from agencydesk.calendars.models import BusinessCalendar
 from agencydesk.calendars.selectors import calendar_default
-from agencydesk.calendars.services import calendar_save
+from agencydesk.calendars.services import calendar_copy, calendar_exceptions_replace, calendar_save
 from agencydesk.clients.models import (
     Client,
     Contact,
@@ -74,7 +74,7 @@ def _client_calendar_apply(
     *, client: Client, by: User | None, at: datetime, values: dict[str, Any]
 ) -> None:
     """Give the client its own calendar when any calendar field differs from what it runs on now."""
-    current = client.calendar if client.calendar_id else calendar_default()
+    current = client.calendar or calendar_default()
     wanted = {
         CLIENT_CALENDAR_FIELDS[key]: ("" if value is None else value)
         for key, value in values.items()
@@ -103,6 +103,31 @@ def _client_calendar_apply(
             calendar_save(calendar=current, by=by, at=at, **wanted)
         except ValidationError as exc:
             raise _calendar_error_as_client_error(exc) from exc
+
+
+@transaction.atomic
+def client_calendar_save(
+    *,
+    client: Client,
+    by: User | None,
+    at: datetime,
+    settings: dict[str, str],
+    exceptions: list[dict[str, Any]],
+) -> BusinessCalendar:
+    """Save the business time of a client from the editor: settings and dated exceptions.
+
+    A client on the agency default gets its own calendar, a copy of the default
+    with these changes; the default itself is never changed from here.
+    """
+    own = client.calendar
+    if own is None:
+        own = calendar_copy(source=calendar_default(), name=client.name, by=by, at=at)
+        client.calendar = own
+        client.updated_at = at
+        client.save(update_fields=["calendar", "updated_at"])
+    calendar_save(calendar=own, by=by, at=at, **settings)
+    calendar_exceptions_replace(calendar=own, rows=exceptions, by=by, at=at)
+    return own
 
 
 def _calendar_error_as_client_error(exc: ValidationError) -> ValidationError:

@@ -1,0 +1,252 @@
+"""The stored calendars: validation with the engine's messages, the cache, recompute on change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from agencydesk.calendars import services as calendar_services
+from agencydesk.calendars.models import BusinessCalendar, CalendarException
+from agencydesk.calendars.selectors import calendar_default, calendar_engine, client_engine
+from agencydesk.calendars.services import calendar_exceptions_replace, calendar_save
+from agencydesk.clients.services import client_calendar_reset, client_update
+from agencydesk.clients.tests.factories import ClientFactory
+from agencydesk.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+MSK = dt.timezone(dt.timedelta(hours=3))
+
+
+def test_default_calendar_exists_after_migrations():
+    default = calendar_default()
+    assert (default.timezone, default.hours, default.country) == (
+        "Europe/Moscow",
+        "mon-fri 09:00-18:00",
+        "RU",
+    )
+
+
+def test_client_on_default_calendar_uses_it():
+    client = ClientFactory()
+    engine = client_engine(client)
+    # Fri 6 March 2026 17:55 + 10 business minutes: Mon 9 March is a holiday in Russia.
+    due = engine.add(dt.datetime(2026, 3, 6, 17, 55, tzinfo=MSK), 10)
+    assert due == dt.datetime(2026, 3, 10, 9, 5, tzinfo=MSK)
+
+
+def test_engine_is_cached_per_revision(django_assert_num_queries, now, director):
+    calendar = calendar_default()
+    first = calendar_engine(calendar)
+    with django_assert_num_queries(0):
+        assert calendar_engine(calendar) is first
+    calendar_save(calendar=calendar, by=director, at=now, hours="mon-fri 10:00-19:00")
+    rebuilt = calendar_engine(calendar)
+    assert rebuilt is not first
+    assert rebuilt.hours == "mon-fri 10:00-19:00"
+
+
+def test_invalid_settings_are_refused_with_the_field_named(director, now):
+    calendar = BusinessCalendar(name="X", timezone="Europe/Sofia", hours="mon-fri 09:00-18:00")
+    for field, value in [
+        ("timezone", "Europe/Sofiya"),
+        ("hours", "mon-fri 09:00-13:00,12:00-18:00"),
+        ("hours", "someday 09:00-18:00"),
+        ("country", "ZZ"),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            calendar_save(calendar=calendar, by=director, at=now, **{field: value})
+        assert field in caught.value.message_dict
+    assert not BusinessCalendar.objects.filter(name="X").exists()
+
+
+def test_change_bumps_revision_and_audits(director, now):
+    calendar = calendar_default()
+    revision = calendar.revision
+    calendar_save(calendar=calendar, by=director, at=now, hours="mon-fri 09:00-17:00")
+    calendar.refresh_from_db()
+    assert calendar.revision == revision + 1
+    entry = AuditLog.objects.get(action="calendar.update")
+    assert entry.changes["hours"] == ["mon-fri 09:00-18:00", "mon-fri 09:00-17:00"]
+    # saving the same values again changes nothing
+    calendar_save(calendar=calendar, by=director, at=now, hours="mon-fri 09:00-17:00")
+    calendar.refresh_from_db()
+    assert calendar.revision == revision + 1
+
+
+def test_exceptions_change_the_engine(director, now):
+    client = ClientFactory()
+    client_update(
+        client=client,
+        by=director,
+        at=now,
+        timezone="Europe/Moscow",
+        working_hours="mon-fri 09:00-18:00",
+        holidays_country="",
+    )
+    own = client.calendar
+    assert own is not None and own.country == ""
+    calendar_exceptions_replace(
+        calendar=own,
+        rows=[
+            {"date": dt.date(2026, 3, 10), "kind": "day_off", "hours": "", "note": "Team day"},
+            {"date": dt.date(2026, 3, 14), "kind": "extra_workday", "hours": "", "note": ""},
+            {"date": dt.date(2026, 3, 13), "kind": "shortened", "hours": "09:00-12:00", "note": ""},
+        ],
+        by=director,
+        at=now,
+    )
+    own.refresh_from_db()
+    engine = calendar_engine(own)
+    assert engine.hours_on(dt.date(2026, 3, 10)) == []
+    assert engine.hours_on(dt.date(2026, 3, 14)) == [(540, 1080)]  # a Saturday worked like Monday
+    assert engine.hours_on(dt.date(2026, 3, 13)) == [(540, 720)]
+    assert CalendarException.objects.filter(calendar=own).count() == 3
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"date": dt.date(2026, 3, 10), "kind": "shortened", "hours": ""}],
+        [{"date": dt.date(2026, 3, 10), "kind": "shortened", "hours": "12:00-09:00"}],
+        [
+            {"date": dt.date(2026, 3, 10), "kind": "day_off", "hours": ""},
+            {"date": dt.date(2026, 3, 10), "kind": "day_off", "hours": ""},
+        ],
+    ],
+)
+def test_bad_exceptions_are_refused_and_nothing_changes(director, now, rows):
+    calendar = calendar_default()
+    with pytest.raises(ValidationError):
+        calendar_exceptions_replace(calendar=calendar, rows=rows, by=director, at=now)
+    assert not calendar.exceptions.exists()
+
+
+def test_a_change_runs_the_registered_recomputers(
+    director, now, monkeypatch, django_capture_on_commit_callbacks
+):
+    seen = []
+    monkeypatch.setattr(
+        calendar_services,
+        "RECOMPUTERS",
+        [lambda calendar, engine: seen.append((calendar.pk, engine.hours)) or 7],
+    )
+    calendar = calendar_default()
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_save(calendar=calendar, by=director, at=now, hours="mon-fri 08:00-17:00")
+    assert seen == [(calendar.pk, "mon-fri 08:00-17:00")]
+
+
+def test_a_stale_recompute_task_does_nothing(director, now, monkeypatch):
+    from agencydesk.calendars.tasks import calendar_recompute_task
+
+    calls = []
+    monkeypatch.setattr(calendar_services, "RECOMPUTERS", [lambda c, e: calls.append(c) or 1])
+    calendar = calendar_default()
+    assert calendar_recompute_task.call(calendar.pk, calendar.revision + 5) == 0
+    assert calendar_recompute_task.call(calendar.pk, calendar.revision) == 1
+    assert calendar_recompute_task.call(987654, 1) == 0
+    assert len(calls) == 1
+
+
+def test_reset_puts_the_client_back_on_default(director, now):
+    client = ClientFactory()
+    client_update(client=client, by=director, at=now, timezone="Asia/Almaty")
+    own_pk = client.calendar_id
+    client_calendar_reset(client=client, by=director, at=now)
+    client.refresh_from_db()
+    assert client.calendar is None
+    assert not BusinessCalendar.objects.filter(pk=own_pk).exists()
+
+
+class TestEditorPage:
+    def test_editor_shows_a_live_preview_in_client_time(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        page = client.get(reverse("calendars:client_edit", args=[c.pk]))
+        assert page.status_code == 200
+        assert 'data-testid="reply-due"' in page.content.decode()
+
+    def test_preview_follows_the_form_values_without_saving(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        response = client.get(
+            reverse("calendars:client_preview", args=[c.pk]),
+            {
+                "timezone": "Asia/Almaty",
+                "hours": "mon-sun 00:00-24:00",
+                "country": "",
+                "subdivision": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+        )
+        body = response.content.decode()
+        assert "UTC+0500" in body
+        assert "closed" not in body  # open every day
+        bad = client.get(
+            reverse("calendars:client_preview", args=[c.pk]),
+            {
+                "timezone": "Asia/Almaty",
+                "hours": "mon-fri 19:00-09:00",
+                "country": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+        )
+        assert 'class="error"' in bad.content.decode()
+        c.refresh_from_db()
+        assert c.calendar is None
+
+    def test_saving_gives_the_client_its_own_calendar_with_exceptions(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        response = client.post(
+            reverse("calendars:client_edit", args=[c.pk]),
+            {
+                "timezone": "Europe/Kyiv",
+                "hours": "mon-fri 10:00-19:00",
+                "country": "ua",
+                "subdivision": "",
+                "exceptions-TOTAL_FORMS": 1,
+                "exceptions-INITIAL_FORMS": 0,
+                "exceptions-0-date": "2026-12-31",
+                "exceptions-0-kind": "day_off",
+                "exceptions-0-hours": "",
+                "exceptions-0-note": "New Year's Eve",
+            },
+        )
+        assert response.status_code == 302
+        c.refresh_from_db()
+        assert (c.calendar.timezone, c.calendar.hours, c.calendar.country) == (
+            "Europe/Kyiv",
+            "mon-fri 10:00-19:00",
+            "UA",
+        )
+        assert c.calendar.exceptions.get().note == "New Year's Eve"
+        assert not calendar_default().exceptions.exists()
+
+    def test_bad_hours_show_an_error_and_save_nothing(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        response = client.post(
+            reverse("calendars:client_edit", args=[c.pk]),
+            {
+                "timezone": "Europe/Kyiv",
+                "hours": "mon-fri 10:00",
+                "country": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+        )
+        assert response.status_code == 200
+        assert "hours" in response.context["form"].errors
+        c.refresh_from_db()
+        assert c.calendar is None
+
+    def test_specialist_cannot_edit(self, client, specialist):
+        c = ClientFactory()
+        client.force_login(specialist)
+        assert client.get(reverse("calendars:client_edit", args=[c.pk])).status_code == 403
