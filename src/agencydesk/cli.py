@@ -141,10 +141,25 @@ def _start_db_worker(queues: list[str], *, burst: bool = False) -> Any:
     )
 
 
+def _warm_up() -> None:
+    """Load the holiday tables and the default calendar now, not on the first request."""
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from agencydesk.calendars.selectors import calendar_default, calendar_engine
+
+    try:
+        calendar_engine(calendar_default()).add(timezone.now(), 1)
+    except (DatabaseError, LookupError) as exc:
+        console.print(f"[yellow]Not migrated yet? {exc}[/yellow]")
+
+
 def _serve(host: str, port: int, *, threads: int, with_worker: bool, demo: bool = False) -> int:
     from waitress import serve
 
     from agencydesk.wsgi import application
+
+    _warm_up()
 
     worker = None
     if with_worker and _database_backend():

@@ -15,6 +15,7 @@ runs, and every calendar of the same country or zone can share the work.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -36,6 +37,8 @@ MIN_YEAR = 2
 MAX_YEAR = 9998
 
 IntArray = npt.NDArray[np.int64]
+ScalarView = tuple[int, int, list[int], list[int], list[int], list[int], int]
+"""(lo, hi, starts, ends, shift, cum_end, size): what the scalar ``add`` unpacks."""
 UsInterval = tuple[int, int]
 """An open stretch of a local day as microseconds after local midnight."""
 
@@ -48,15 +51,28 @@ def year_start_ordinal(year: int) -> int:
     return date(year, 1, 1).toordinal()
 
 
-def year_of_instant(us: int) -> int:
-    """Calendar year of a UTC instant, rejecting instants the timeline cannot reach."""
+def _describe(us: int) -> str:
     ordinal = EPOCH_ORDINAL + us // US_PER_DAY
-    if not year_start_ordinal(MIN_YEAR) <= ordinal < year_start_ordinal(MAX_YEAR + 1):
-        raise ValueError(
-            f"moment {us / US_PER_SECOND:.0f} s after 1970 is outside the years "
-            f"{MIN_YEAR}-{MAX_YEAR} a calendar can cover"
-        )
-    return date.fromordinal(ordinal).year
+    if 0 < ordinal <= date.max.toordinal():
+        return date.fromordinal(ordinal).isoformat()
+    return f"{us} us after 1970"
+
+
+def years_around(lo_us: int, hi_us: int) -> tuple[int, int]:
+    """The local years whose timeline answers exactly for every instant in ``lo..hi``.
+
+    The two days of margin mirror :func:`year_bounds`; instants too close to
+    the ends of ``datetime`` for that margin are refused.
+    """
+    first_ordinal = EPOCH_ORDINAL + (lo_us - _MARGIN_DAYS * US_PER_DAY) // US_PER_DAY
+    last_ordinal = EPOCH_ORDINAL + (hi_us + _MARGIN_DAYS * US_PER_DAY) // US_PER_DAY
+    for ordinal, us in ((first_ordinal, lo_us), (last_ordinal, hi_us)):
+        if not year_start_ordinal(MIN_YEAR) <= ordinal < year_start_ordinal(MAX_YEAR + 1):
+            raise ValueError(
+                f"moment {_describe(us)} is outside the years {MIN_YEAR}-{MAX_YEAR} "
+                "a calendar can cover"
+            )
+    return date.fromordinal(first_ordinal).year, date.fromordinal(last_ordinal).year
 
 
 def year_bounds(first_year: int, last_year: int) -> tuple[int, int]:
@@ -134,15 +150,28 @@ def clear_caches() -> None:
     _place_cache.clear()
 
 
-def check_place(country: str, subdivision: str | None) -> None:
-    """Raise ``ValueError`` unless the ``holidays`` package knows the country and region."""
-    key = (country, subdivision)
-    if key not in _place_cache:
-        with _place_lock:
-            _place_cache[key] = _place_problem(country, subdivision)
-    problem = _place_cache[key]
-    if problem is not None:
-        raise ValueError(problem)
+def check_place(country: str, subdivision: str | None) -> str | None:
+    """The subdivision code the ``holidays`` package knows for this place.
+
+    Raises ``ValueError`` when it knows neither the country nor the region.
+    Region codes are tried as given and then upper-cased ("eng" -> "ENG"),
+    since that is how people type them into a form.
+    """
+    candidates = [subdivision]
+    if subdivision is not None and subdivision.upper() != subdivision:
+        candidates.append(subdivision.upper())
+    problem = None
+    for candidate in candidates:
+        key = (country, candidate)
+        if key not in _place_cache:
+            with _place_lock:
+                _place_cache[key] = _place_problem(country, candidate)
+        problem = _place_cache[key]
+        if problem is None:
+            return candidate
+    if problem is not None and subdivision is not None and "subdivision" in problem:
+        problem = problem.replace(repr(candidates[-1]), repr(subdivision), 1)
+    raise ValueError(problem)
 
 
 def _place_problem(country: str, subdivision: str | None) -> str | None:
@@ -155,8 +184,10 @@ def _place_problem(country: str, subdivision: str | None) -> str | None:
     try:
         holidays.country_holidays(country, subdiv=subdivision, years=[])
     except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
-        codes = ", ".join(getattr(known, "subdivisions", ())[:12])
-        return f"unknown subdivision {subdivision!r} for country {country!r} (known: {codes}...)"
+        known_codes = list(getattr(known, "subdivisions", ()))
+        codes = ", ".join(known_codes[:12]) + (", ..." if len(known_codes) > 12 else "")
+        hint = f"known: {codes}" if known_codes else "it has none"
+        return f"unknown subdivision {subdivision!r} for country {country!r} ({hint})"
     return None
 
 
@@ -234,3 +265,101 @@ def build_year(
     # Pieces are disjoint and in order, and each keeps the local order, so
     # the concatenation is already sorted.
     return np.concatenate(starts), np.concatenate(ends)
+
+
+# --- the timeline of a span of years ------------------------------------------
+
+
+class Timeline:
+    """An immutable snapshot of the open intervals of a span of local years.
+
+    ``cum[i]`` is the business time before interval ``i`` and ``cum_end[i]``
+    the time up to its end, both counted from the start of the span. Readers
+    take one snapshot and never see a half-built one, which keeps the
+    calendar safe to share between threads without locking the fast path.
+    The Python lists serve the scalar methods (``bisect`` on a list beats
+    NumPy for one element); the arrays serve the vectorised ones.
+    """
+
+    __slots__ = (
+        "cum",
+        "cum_arr",
+        "cum_end",
+        "cum_end_arr",
+        "ends",
+        "ends_arr",
+        "first_year",
+        "hi",
+        "last_year",
+        "lo",
+        "scalar",
+        "size",
+        "starts",
+        "starts_arr",
+    )
+
+    def __init__(self, first_year: int, last_year: int, starts: IntArray, ends: IntArray) -> None:
+        self.first_year = first_year
+        self.last_year = last_year
+        self.lo, self.hi = year_bounds(first_year, last_year)
+        durations = ends - starts
+        cum_end = np.cumsum(durations, dtype=np.int64)
+        self.starts_arr = starts
+        self.ends_arr = ends
+        self.cum_end_arr = cum_end
+        self.cum_arr = cum_end - durations
+        self.starts: list[int] = starts.tolist()
+        self.ends: list[int] = ends.tolist()
+        self.cum: list[int] = self.cum_arr.tolist()
+        self.cum_end: list[int] = cum_end.tolist()
+        self.size = len(self.starts)
+        # ``shift[i]`` maps business position to moment inside interval i:
+        # moment = shift[i] + position. Precomputed for the scalar ``add``.
+        shift: list[int] = (starts - self.cum_arr).tolist()
+        self.scalar: ScalarView = (
+            self.lo,
+            self.hi,
+            self.starts,
+            self.ends,
+            shift,
+            self.cum_end,
+            self.size,
+        )
+
+    def position(self, us: int) -> int:
+        """Business time from the span start to ``us``."""
+        i = bisect_right(self.starts, us) - 1
+        if i < 0:
+            return 0
+        return min(self.cum[i] + us - self.starts[i], self.cum_end[i])
+
+    def positions(self, us: IntArray) -> IntArray:
+        if not self.starts:
+            return np.zeros_like(us)
+        i = np.searchsorted(self.starts_arr, us, side="right") - 1
+        ic = np.maximum(i, 0)
+        pos = np.minimum(self.cum_arr[ic] + (us - self.starts_arr[ic]), self.cum_end_arr[ic])
+        return np.where(i >= 0, pos, 0)
+
+
+def assemble(
+    first_year: int, last_year: int, chunks: Mapping[int, tuple[IntArray, IntArray]]
+) -> Timeline:
+    """Join yearly chunks into one timeline, fusing intervals that touch.
+
+    Touching intervals come from ``24:00`` days and from stretches split at
+    offset changes; fusing them keeps the timeline small and makes an open
+    run look like one interval to ``next_open``.
+    """
+    years = range(first_year, last_year + 1)
+    starts = np.concatenate([chunks[y][0] for y in years])
+    ends = np.concatenate([chunks[y][1] for y in years])
+    if starts.size > 1:
+        if (starts[1:] < starts[:-1]).any():
+            # Only a zone falling back across a New Year's midnight can do this.
+            order = np.argsort(starts, kind="stable")
+            starts, ends = starts[order], ends[order]
+        gap = starts[1:] > ends[:-1]
+        starts = starts[np.concatenate(([True], gap))]
+        ends = ends[np.concatenate((gap, [True]))]
+    return Timeline(first_year, last_year, starts, ends)

@@ -54,7 +54,7 @@ class ExceptionForm(forms.Form):
         if data.get("kind") == ExceptionKind.DAY_OFF:
             data["hours"] = ""
         if data.get("hours"):
-            from agencydesk.calendars._hours import parse_intervals
+            from agencydesk.calendars.engine import parse_intervals
 
             try:
                 parse_intervals(data["hours"], str(data.get("date", "")))

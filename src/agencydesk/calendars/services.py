@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from agencydesk.calendars._hours import parse_intervals
 from agencydesk.calendars.choices import ExceptionKind
-from agencydesk.calendars.engine import WorkCalendar
+from agencydesk.calendars.engine import WorkCalendar, parse_intervals
 from agencydesk.calendars.models import BusinessCalendar, CalendarException
 from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.calendars.models import BusinessCalendar
@@ -28,7 +28,7 @@ class Client(models.Model):
     outbound message reads it.
     """
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("company", "name"), max_length=200)
     industry = models.CharField(_("industry"), max_length=120, blank=True)
     business_summary = models.TextField(_("business summary"), blank=True)
     reputation_notes = models.TextField(_("reputation notes"), blank=True)
@@ -213,7 +213,7 @@ class WorkingFileLink(models.Model):
         _("kind"), max_length=14, choices=WorkingFileKind.choices, default=WorkingFileKind.OTHER
     )
     url = models.URLField(_("link"), max_length=500)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
 
     class Meta:
         verbose_name = _("working file link")

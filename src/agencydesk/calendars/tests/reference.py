@@ -53,6 +53,7 @@ class ReferenceCalendar:
 
     def _public_year(self, year: int) -> tuple[set[date], set[date]]:
         if year not in self._public:
+            assert self.country is not None
             found = holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
             moved = {d for d in found.weekend_workdays if d.year == year}
             self._public[year] = (set(found), moved)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
+from agencydesk.calendars._inputs import moment
 from agencydesk.calendars.engine import WorkCalendar, parse_hours, validate_hours
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -16,12 +18,12 @@ NYC = ZoneInfo("America/New_York")
 WEEKDAYS = "mon-fri 09:00-18:00"
 
 
-def msk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=MSK)  # type: ignore[misc]
+def msk(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, us, tzinfo=MSK)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=UTC)
 
 
 def same_instant(a: datetime, b: datetime) -> bool:
@@ -300,6 +302,15 @@ def test_days_off_close_a_working_date_and_beat_shortened() -> None:
     assert cal.hours_on(date(2026, 3, 10)) == []
 
 
+def test_subdivision_codes_are_matched_case_insensitively() -> None:
+    scotland = WorkCalendar("Europe/London", WEEKDAYS, country="gb", subdivision="sct")
+    assert (scotland.country, scotland.subdivision) == ("GB", "SCT")
+    # 2 January is a bank holiday in Scotland only
+    assert scotland.hours_on(date(2026, 1, 2)) == []
+    england = WorkCalendar("Europe/London", WEEKDAYS, country="GB", subdivision="ENG")
+    assert england.hours_on(date(2026, 1, 2)) == [(540, 1080)]
+
+
 def test_ukraine_has_no_public_days_off_in_the_package() -> None:
     cal = WorkCalendar("Europe/Kyiv", WEEKDAYS, country="UA")
     assert cal.hours_on(date(2026, 1, 1)) == [(540, 1080)]
@@ -336,6 +347,20 @@ def test_microseconds_are_exact(ru: WorkCalendar) -> None:
     assert ru.between(start, msk(2026, 3, 10, 9, 0, 0, 1)) == timedelta(microseconds=2)
 
 
+def test_fast_float_conversion_of_results_is_exact() -> None:
+    # Results below 2**32 s go through a float of seconds; check that route
+    # against exact timedelta arithmetic, folds included.
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [rng.integers(-(2**32) * 10**6 + 1, 2**32 * 10**6 - 1, 20_000), np.arange(-5, 5)]
+    )
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    for us in values.tolist():
+        fast = moment(us, LON)
+        exact = (epoch + timedelta(microseconds=us)).astimezone(LON)
+        assert (fast.replace(tzinfo=None), fast.fold) == (exact.replace(tzinfo=None), exact.fold)
+
+
 # --- vectorised -------------------------------------------------------------------------------
 
 
@@ -369,6 +394,15 @@ def test_between_many_agrees_with_between(ru: WorkCalendar) -> None:
     assert got.dtype == np.dtype("timedelta64[us]")
     expected = [ru.between(x, y) for x, y in zip(_aware(a), _aware(b), strict=True)]
     assert [timedelta(microseconds=int(v)) for v in got.view(np.int64)] == expected
+
+
+def test_threads_sharing_a_fresh_calendar_agree_with_one_thread() -> None:
+    starts = _aware(_random_starts(600, 9))
+    expected = [WorkCalendar("Europe/Moscow", WEEKDAYS, country="RU").add(s, 600) for s in starts]
+    shared = WorkCalendar("Europe/Moscow", WEEKDAYS, country="RU")
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda s: shared.add(s, 600), starts))
+    assert got == expected
 
 
 def test_add_many_of_nothing(ru: WorkCalendar) -> None:
