@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queue", action="append", default=None, help="queue name (repeatable)")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.add_argument(
+        "--no-clock", action="store_true", help="do not run the desk's clock in this worker"
+    )
+    worker.add_argument(
         "--simple",
         action="store_true",
         help="Redis backend: run jobs in the worker process itself instead of a forked child",
@@ -161,10 +164,14 @@ def _serve(host: str, port: int, *, threads: int, with_worker: bool, demo: bool 
 
     _warm_up()
 
+    from agencydesk.commitments.clock import Clock
+
     worker = None
+    clock = None
     if with_worker and _database_backend():
         worker = _start_db_worker(["default"])
         threading.Thread(target=worker.run, name="task-worker", daemon=True).start()
+        clock = Clock().start()
     url = f"http://{host}:{port}/"
     console.rule("[bold]AgencyDesk")
     console.print(f"Serving on [bold cyan]{url}[/bold cyan]")
@@ -190,13 +197,27 @@ def _serve(host: str, port: int, *, threads: int, with_worker: bool, demo: bool 
     finally:
         if worker is not None:
             worker.running = False
+        if clock is not None:
+            clock.stop()
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
 
+    from agencydesk.commitments.clock import Clock
+
     queues = args.queue or ["default"]
+    # Every worker also ticks the clock (timers, acknowledgements, held messages);
+    # ticks are safe to run on many machines at once. A burst run ticks once.
+    if args.burst and not args.no_clock:
+        from django.utils import timezone
+
+        from agencydesk.commitments.clock import clock_tick
+
+        clock_tick(now=timezone.now())
+    elif not args.no_clock:
+        Clock().start()
     if _database_backend():
         console.print(f"Task worker (database backend) on queues: {', '.join(queues)}")
         worker = _start_db_worker(queues, burst=args.burst)

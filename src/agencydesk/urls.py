@@ -6,7 +6,9 @@ from django.views.i18n import JavaScriptCatalog
 from agencydesk.api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="clients:list", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="insights:today", permanent=False), name="home"),
+    path("", include("agencydesk.insights.urls")),
+    path("", include("agencydesk.messaging.urls")),
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),
     path("", include("agencydesk.calendars.urls")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agencydesk.calendars.choices import ExceptionKind
@@ -89,8 +89,6 @@ def calendar_days_preview(
     *, engine: WorkCalendar, first: date, days: int, exceptions: dict[date, str] | None = None
 ) -> list[dict]:
     """Each local date with its working hours after every rule, and why it differs."""
-    from datetime import timedelta
-
     from agencydesk.calendars.engine import format_intervals
 
     result = []
@@ -110,3 +108,32 @@ def calendar_days_preview(
             }
         )
     return result
+
+
+def business_day_minutes(engine: WorkCalendar) -> int:
+    """The working minutes of an average working day of a calendar: "one business day"."""
+    days = [sum(e - s for s, e in intervals) for intervals in engine.weekly.values() if intervals]
+    return round(sum(days) / len(days)) if days else 8 * 60
+
+
+def next_allowed_moment(engine: WorkCalendar, at: datetime, *, weekends_allowed: bool) -> datetime:
+    """The first moment at or after ``at`` when a message may reach the client.
+
+    Open in the client's calendar and, unless the client allows it, not on a
+    Saturday or Sunday of the client's own week.
+    """
+    moment = engine.next_open(at)
+    for _ in range(14):
+        if weekends_allowed or moment.astimezone(engine.tz).weekday() < 5:
+            return moment
+        local = moment.astimezone(engine.tz)
+        monday = (local + timedelta(days=7 - local.weekday())).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        moment = engine.next_open(monday)
+    return moment
+
+
+def days_later(at: datetime, days: float) -> datetime:
+    """Calendar days, not business time: for "never more than a week without contact"."""
+    return at + timedelta(days=days)

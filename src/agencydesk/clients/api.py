@@ -59,6 +59,11 @@ class ClientPatch(Schema):
     meeting_cadence_days: int | None = Field(None, ge=1, le=365)
     topics_to_avoid: text(10000) | None = None  # type: ignore[valid-type]
     etiquette_notes: text(10000) | None = None  # type: ignore[valid-type]
+    crisis_mode: bool | None = None
+    first_response_minutes: int | None = Field(None, ge=1, le=10_000)
+    ack_delay_minutes: int | None = Field(None, ge=1, le=10_000)
+    keep_in_touch_days: int | None = Field(None, ge=2, le=365)
+    follow_up_hours: int | None = Field(None, ge=1, le=1000)
 
 
 class ClientIn(ClientPatch):
@@ -92,6 +97,11 @@ class ClientOut(Schema):
     meeting_cadence_days: int | None
     topics_to_avoid: str
     etiquette_notes: str
+    crisis_mode: bool
+    first_response_minutes: int
+    ack_delay_minutes: int
+    keep_in_touch_days: int
+    follow_up_hours: int
     created_at: datetime
     updated_at: datetime
 

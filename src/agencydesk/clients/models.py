@@ -93,6 +93,33 @@ class Client(models.Model):
     )
     topics_to_avoid = models.TextField(_("topics to avoid"), blank=True)
     etiquette_notes = models.TextField(_("etiquette notes"), blank=True)
+    crisis_mode = models.BooleanField(
+        _("crisis mode"),
+        default=False,
+        help_text=_("In a crisis, messages go out at once, even outside working hours."),
+    )
+    # Service targets: every timer of this client is computed from these.
+    first_response_minutes = models.PositiveSmallIntegerField(
+        _("first response within (working minutes)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+    )
+    ack_delay_minutes = models.PositiveSmallIntegerField(
+        _("automatic acknowledgement after (working minutes)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "If nobody has answered by then, the desk tells the client the message is received."
+        ),
+    )
+    keep_in_touch_days = models.PositiveSmallIntegerField(
+        _("keep in touch at least every (days)"), default=7, validators=[MinValueValidator(2)]
+    )
+    follow_up_hours = models.PositiveSmallIntegerField(
+        _("follow up a silent client after (working hours)"),
+        default=16,
+        validators=[MinValueValidator(1)],
+    )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 

@@ -47,6 +47,11 @@ CLIENT_PLAIN_FIELDS = (
     "meeting_cadence_days",
     "topics_to_avoid",
     "etiquette_notes",
+    "crisis_mode",
+    "first_response_minutes",
+    "ack_delay_minutes",
+    "keep_in_touch_days",
+    "follow_up_hours",
 )
 CLIENT_PEOPLE_FIELDS = ("account_manager", "backup_manager")
 CLIENT_CALENDAR_FIELDS = {

@@ -70,3 +70,29 @@ def audit_record(
         changes=changes or {},
         reason=reason,
     )
+
+
+def audit_rows(
+    items: list[tuple[models.Model, int | None, dict[str, Any]]],
+    *,
+    action: str,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> list[AuditLog]:
+    """Unsaved audit rows for a bulk change (one per object), for ``bulk_create``."""
+    moment = at or timezone.now()
+    result = []
+    for obj, client_id, changes in items:
+        result.append(
+            AuditLog(
+                at=moment,
+                action=action,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                client_id=client_id,
+                changes=changes,
+                reason=reason,
+            )
+        )
+    return result

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "agencydesk.accounts",
     "agencydesk.calendars",
     "agencydesk.clients",
+    "agencydesk.messaging",
+    "agencydesk.commitments",
+    "agencydesk.insights",
 ]
 
 MIDDLEWARE = [
@@ -146,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "clients:list"
+LOGIN_REDIRECT_URL = "insights:today"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login rate limiting: five failures per username and address lock for 15 minutes.

@@ -14,7 +14,7 @@ def test_login_and_logout(client):
         reverse("accounts:login"), {"username": "olga", "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("clients:list")
+    assert response["Location"] == reverse("insights:today")
     assert client.get(reverse("clients:list")).status_code == 200
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("clients:list")).status_code == 302

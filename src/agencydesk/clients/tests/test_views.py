@@ -24,6 +24,10 @@ def _client_form(**overrides):
         "preferred_channel": "telegram",
         "address_form": "formal",
         "calls_need_arrangement": "on",
+        "first_response_minutes": 10,
+        "ack_delay_minutes": 5,
+        "keep_in_touch_days": 7,
+        "follow_up_hours": 16,
     }
     data.update(overrides)
     return data

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from agencydesk.commitments.models import Breach, Commitment
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("kind", "client", "owner", "state", "due_at", "escalation")
+    list_filter = ("kind", "state")
+    raw_id_fields = ("client", "owner", "calendar", "conversation", "message", "met_by")
+    date_hierarchy = "due_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # changed only by the rules, with an audit row each time
+
+
+@admin.register(Breach)
+class BreachAdmin(admin.ModelAdmin):
+    list_display = ("kind", "client", "owner", "due_at", "late_minutes")
+    list_filter = ("kind",)

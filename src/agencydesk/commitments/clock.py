@@ -1,0 +1,172 @@
+"""The desk's clock: what must happen because time passed.
+
+``clock_tick`` is run every few seconds by every worker (and by ``agencydesk
+serve`` with the embedded worker). Each step changes a row only with a
+conditional update, so several workers ticking at once never act twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from django.db import close_old_connections, transaction
+
+from agencydesk.calendars.selectors import business_day_minutes, calendar_engine
+from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
+from agencydesk.commitments.models import Commitment
+from agencydesk.commitments.services import commitment_breach, commitment_escalate
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+STUCK_SENDING = timedelta(minutes=5)
+LOST_ENQUEUE = timedelta(minutes=2)
+
+
+def clock_tick(*, now: datetime) -> dict[str, int]:
+    """Breaches, automatic acknowledgements, escalations, and outbox releases due by ``now``."""
+    counts = {
+        "breached": _breach_due(now),
+        "acknowledged": 0,
+        "escalated": 0,
+        "released": 0,
+        "reconciled": 0,
+    }
+    acted = _actions_due(now)
+    counts["acknowledged"], counts["escalated"] = acted
+    counts["released"], counts["reconciled"] = _outbox_due(now)
+    return counts
+
+
+def _breach_due(now: datetime) -> int:
+    count = 0
+    for commitment in Commitment.objects.filter(state=State.OPEN, due_at__lte=now).select_related(
+        "calendar"
+    )[:BATCH]:
+        count += commitment_breach(commitment=commitment, at=now)
+    return count
+
+
+def _actions_due(now: datetime) -> tuple[int, int]:
+    from agencydesk.messaging.services import acknowledgement_send
+
+    acknowledged = escalated = 0
+    due = Commitment.objects.filter(state__in=ACTIVE_STATES, action_at__lte=now).select_related(
+        "client", "calendar", "message__author_contact", "conversation", "owner"
+    )
+    for commitment in due[:BATCH]:
+        if commitment.kind == Kind.FIRST_RESPONSE:
+            acknowledged += acknowledgement_send(commitment=commitment, at=now) is not None
+        elif commitment.kind == Kind.QUESTION:
+            escalated += _escalate_question(commitment, now)
+        else:
+            Commitment.objects.filter(pk=commitment.pk).update(action_at=None)
+    return acknowledged, escalated
+
+
+@transaction.atomic
+def _escalate_question(commitment: Commitment, now: datetime) -> int:
+    """Unanswered a business day: first the backup account manager, then the director."""
+    claimed = Commitment.objects.filter(
+        pk=commitment.pk, action_at=commitment.action_at, state__in=ACTIVE_STATES
+    ).update(action_at=None)
+    if not claimed:
+        return 0
+    if commitment.state == State.OPEN:
+        commitment_breach(commitment=commitment, at=now)
+    client = commitment.client
+    if commitment.escalation == 0 and client.backup_manager_id:
+        target = client.backup_manager
+    else:
+        target = _director_for(commitment)
+        if commitment.escalation == 0:
+            commitment.escalation = 1  # no backup: straight to the director
+    if target is None or commitment.escalation >= 2:
+        return 0
+    minutes = business_day_minutes(calendar_engine(commitment.calendar))
+    commitment_escalate(commitment=commitment, to=target, at=now, minutes=minutes)
+    return 1
+
+
+def _director_for(commitment: Commitment):
+    from agencydesk.accounts.choices import Role
+    from agencydesk.accounts.models import User
+
+    return User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
+
+
+def _outbox_due(now: datetime) -> tuple[int, int]:
+    from agencydesk.messaging.channels import adapter_for
+    from agencydesk.messaging.choices import OutboxState
+    from agencydesk.messaging.models import OutboundMessage
+    from agencydesk.messaging.tasks import outbox_send
+
+    released = 0
+    held = list(
+        OutboundMessage.objects.filter(state=OutboxState.HELD, send_after__lte=now).values_list(
+            "pk", flat=True
+        )[:BATCH]
+    )
+    for pk in held:
+        if OutboundMessage.objects.filter(pk=pk, state=OutboxState.HELD).update(
+            state=OutboxState.QUEUED
+        ):
+            outbox_send.enqueue(pk)
+            released += 1
+    # Queued long ago and still not sent: the enqueue was lost (a crash between
+    # commit and enqueue). Enqueue again; the task itself is idempotent.
+    for pk in OutboundMessage.objects.filter(
+        state=OutboxState.QUEUED, send_after__lte=now - LOST_ENQUEUE
+    ).values_list("pk", flat=True)[:BATCH]:
+        outbox_send.enqueue(pk)
+        released += 1
+    # A worker died between claiming and recording the result: ask the channel.
+    reconciled = 0
+    for outbox in OutboundMessage.objects.filter(
+        state=OutboxState.SENDING, claimed_at__lte=now - STUCK_SENDING
+    ).select_related("message")[:BATCH]:
+        external_id = adapter_for(outbox.channel).reconcile(outbox)
+        if external_id:
+            OutboundMessage.objects.filter(pk=outbox.pk, state=OutboxState.SENDING).update(
+                state=OutboxState.SENT, sent_at=now, external_id=external_id, claimed_at=None
+            )
+        else:
+            OutboundMessage.objects.filter(pk=outbox.pk, state=OutboxState.SENDING).update(
+                state=OutboxState.QUEUED, send_after=now, claimed_at=None
+            )
+            outbox_send.enqueue(outbox.pk)
+        reconciled += 1
+    return released, reconciled
+
+
+class Clock:
+    """A background thread that ticks every ``interval`` seconds until stopped."""
+
+    def __init__(self, interval: float = 15.0) -> None:
+        self.interval = interval
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="desk-clock", daemon=True)
+
+    def start(self) -> Clock:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        from django.utils import timezone
+
+        while not self._stop.is_set():
+            close_old_connections()
+            try:
+                counts = clock_tick(now=timezone.now())
+                if any(counts.values()):
+                    logger.info("clock: %s", counts)
+            except Exception:  # the clock must outlive one bad tick
+                logger.exception("clock tick failed")
+            finally:
+                close_old_connections()
+            self._stop.wait(self.interval)

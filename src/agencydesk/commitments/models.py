@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.clients.models import Client
+from agencydesk.commitments.choices import Kind, State
+
+
+class Commitment(models.Model):
+    """One promise to a client: what, for whom, who owns it, when it falls due, and why.
+
+    ``due_at`` is ``start_at`` plus ``business_minutes`` in ``calendar``, so a
+    change to the calendar recomputes it in bulk. ``visible_from`` is when it
+    enters the owner's Today queue; ``action_at`` is when the desk itself acts
+    next (an automatic acknowledgement, an escalation). The reason is kept as a
+    code with parameters and rendered in the reader's language.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="commitments"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    conversation = models.ForeignKey(
+        "messaging.Conversation",
+        verbose_name=_("conversation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    message = models.ForeignKey(
+        "messaging.Message",
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    start_at = models.DateTimeField(_("counted from"))
+    business_minutes = models.PositiveIntegerField(_("business minutes"))
+    due_at = models.DateTimeField(_("due at"))
+    visible_from = models.DateTimeField(_("shown from"))
+    action_at = models.DateTimeField(_("desk acts at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    breached_at = models.DateTimeField(_("missed at"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        "messaging.Message",
+        verbose_name=_("met by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    response_minutes = models.FloatField(_("business minutes to meet"), null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    step = models.PositiveSmallIntegerField(
+        _("step"), default=0, help_text=_("Follow-ups sent so far, for follow-up chains.")
+    )
+    reason_code = models.CharField(_("reason"), max_length=40)
+    reason_params = models.JSONField(_("reason details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # Today: one owner's active commitments by due moment.
+            models.Index(fields=["owner", "state", "due_at"], name="commit_today_idx"),
+            # The desk's clock: what must happen next.
+            models.Index(fields=["state", "action_at"], name="commit_action_idx"),
+            models.Index(fields=["state", "due_at"], name="commit_due_idx"),
+            models.Index(fields=["calendar", "state"], name="commit_calendar_idx"),
+            models.Index(fields=["conversation", "kind", "state"], name="commit_conv_idx"),
+            models.Index(fields=["client", "kind", "state"], name="commit_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.client_id} · {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Breach(models.Model):
+    """A commitment that was not met in time, with how late it was: the evidence health reads."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="breaches"
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="breaches"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="breaches",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_at = models.DateTimeField(_("was due at"))
+    at = models.DateTimeField(_("recorded at"))
+    late_minutes = models.FloatField(
+        _("business minutes late"), null=True, blank=True, help_text=_("Filled in when it is met.")
+    )
+
+    class Meta:
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["client", "at"], name="breach_client_idx"),
+            models.Index(fields=["owner", "at"], name="breach_owner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.due_at:%Y-%m-%d %H:%M}"

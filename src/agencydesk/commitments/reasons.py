@@ -1,0 +1,61 @@
+"""The sentence that explains a commitment, in the reader's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+if TYPE_CHECKING:
+    from agencydesk.commitments.models import Commitment
+
+
+def _local(commitment: Commitment, moment) -> str:
+    from agencydesk.calendars.selectors import calendar_engine
+
+    tz = calendar_engine(commitment.calendar).tz
+    return formats.date_format(moment.astimezone(tz), "D j M H:i")
+
+
+def commitment_reason(commitment: Commitment) -> str:
+    params = commitment.reason_params or {}
+    code = commitment.reason_code
+    start = _local(commitment, commitment.start_at)
+    due = _local(commitment, commitment.due_at)
+    zone = commitment.calendar.timezone
+    if code == "first_response":
+        minutes = params.get("minutes", commitment.business_minutes)
+        text = ngettext(
+            "The client wrote at %(start)s; a reply is due within %(minutes)s working minute in %(zone)s business time: by %(due)s.",
+            "The client wrote at %(start)s; a reply is due within %(minutes)s working minutes in %(zone)s business time: by %(due)s.",
+            minutes,
+        ) % {"start": start, "minutes": minutes, "zone": zone, "due": due}
+    elif code == "question":
+        text = _(
+            "The client asked “%(excerpt)s” at %(start)s; an answer is due within one business day: by %(due)s."
+        ) % {"excerpt": params.get("excerpt", ""), "start": start, "due": due}
+    elif code == "keep_in_touch":
+        days = params.get("days", 7)
+        text = ngettext(
+            "No real touch since %(start)s; never more than %(days)s day without contact: write by %(due)s.",
+            "No real touch since %(start)s; never more than %(days)s days without contact: write by %(due)s.",
+            days,
+        ) % {"start": start, "days": days, "due": due}
+    elif code == "follow_up":
+        hours = params.get("hours", 16)
+        text = ngettext(
+            "Waiting for the client since %(start)s; follow up after %(hours)s working hour of silence: by %(due)s.",
+            "Waiting for the client since %(start)s; follow up after %(hours)s working hours of silence: by %(due)s.",
+            hours,
+        ) % {"start": start, "hours": hours, "due": due}
+    elif code == "call":
+        text = _(
+            "Two follow-ups since %(start)s and no answer: call the client, then confirm in writing, by %(due)s."
+        ) % {"start": start, "due": due}
+    else:
+        text = _("Due %(due)s.") % {"due": due}
+    if commitment.escalation:
+        text += " " + _("Escalated: the account manager did not answer in time.")
+    return text

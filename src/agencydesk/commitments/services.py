@@ -1,0 +1,246 @@
+"""Writes of the commitment ledger. Every change of a due moment or a state leaves an audit row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from django.db import transaction
+
+from agencydesk.calendars.selectors import calendar_engine
+from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
+from agencydesk.commitments.models import Breach, Commitment
+from agencydesk.core.services import audit_record
+
+if TYPE_CHECKING:
+    from agencydesk.accounts.models import User
+    from agencydesk.calendars.engine import WorkCalendar
+    from agencydesk.calendars.models import BusinessCalendar
+    from agencydesk.clients.models import Client
+    from agencydesk.messaging.models import Conversation, Message
+
+
+def _audit(
+    commitment: Commitment, *, action: str, by: User | None, at: datetime, changes: dict[str, Any]
+) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        obj=commitment,
+        client_id=commitment.client_id,
+        changes=changes,
+        at=at,
+    )
+
+
+@transaction.atomic
+def commitment_open(
+    *,
+    kind: Kind,
+    client: Client,
+    owner: User | None,
+    calendar: BusinessCalendar,
+    start_at: datetime,
+    minutes: int,
+    reason_code: str,
+    at: datetime,
+    reason_params: dict[str, Any] | None = None,
+    conversation: Conversation | None = None,
+    message: Message | None = None,
+    due_at: datetime | None = None,
+    visible_from: datetime | None = None,
+    action_at: datetime | None = None,
+    step: int = 0,
+    by: User | None = None,
+) -> Commitment:
+    """Open a commitment due ``minutes`` business minutes after ``start_at`` in ``calendar``.
+
+    Commitments counted in calendar days pass ``minutes=0`` and their own ``due_at``.
+    """
+    if due_at is None:
+        due_at = calendar_engine(calendar).add(start_at, minutes)
+    commitment = Commitment(
+        kind=kind,
+        client=client,
+        owner=owner,
+        calendar=calendar,
+        conversation=conversation,
+        message=message,
+        start_at=start_at,
+        business_minutes=minutes,
+        due_at=due_at,
+        visible_from=visible_from or at,
+        action_at=action_at,
+        opened_at=at,
+        step=step,
+        reason_code=reason_code,
+        reason_params=reason_params or {},
+    )
+    commitment.full_clean()
+    commitment.save()
+    _audit(
+        commitment,
+        action="commitment.open",
+        by=by,
+        at=at,
+        changes={"kind": kind, "due_at": due_at.isoformat(), "owner": owner.pk if owner else None},
+    )
+    return commitment
+
+
+def _business_minutes(commitment: Commitment, a: datetime, b: datetime) -> float:
+    return calendar_engine(commitment.calendar).between(a, b).total_seconds() / 60
+
+
+@transaction.atomic
+def commitment_meet(
+    *,
+    commitment: Commitment,
+    at: datetime,
+    by: User | None = None,
+    met_by: Message | None = None,
+) -> bool:
+    """Mark met; returns False if someone else closed it first (the update is conditional)."""
+    response = max(_business_minutes(commitment, commitment.start_at, at), 0.0)
+    updated = Commitment.objects.filter(pk=commitment.pk, state__in=ACTIVE_STATES).update(
+        state=State.MET, met_at=at, met_by=met_by, response_minutes=response, action_at=None
+    )
+    if not updated:
+        return False
+    previous = commitment.state
+    commitment.state, commitment.met_at, commitment.response_minutes = State.MET, at, response
+    if previous == State.BREACHED:
+        late = max(_business_minutes(commitment, commitment.due_at, at), 0.0)
+        Breach.objects.filter(commitment=commitment, late_minutes__isnull=True).update(
+            late_minutes=late
+        )
+    _audit(
+        commitment,
+        action="commitment.meet",
+        by=by,
+        at=at,
+        changes={"state": [previous, State.MET], "met_by": met_by.pk if met_by else None},
+    )
+    return True
+
+
+@transaction.atomic
+def commitment_cancel(*, commitment: Commitment, at: datetime, by: User | None, why: str) -> bool:
+    updated = Commitment.objects.filter(pk=commitment.pk, state__in=ACTIVE_STATES).update(
+        state=State.CANCELLED, action_at=None
+    )
+    if updated:
+        previous, commitment.state = commitment.state, State.CANCELLED
+        audit_record(
+            actor=by,
+            action="commitment.cancel",
+            obj=commitment,
+            client_id=commitment.client_id,
+            changes={"state": [previous, State.CANCELLED]},
+            reason=why,
+            at=at,
+        )
+    return bool(updated)
+
+
+@transaction.atomic
+def commitment_breach(*, commitment: Commitment, at: datetime) -> bool:
+    """Record that the due moment passed unmet; the commitment stays in Today until met."""
+    updated = Commitment.objects.filter(pk=commitment.pk, state=State.OPEN).update(
+        state=State.BREACHED, breached_at=at
+    )
+    if not updated:
+        return False
+    commitment.state, commitment.breached_at = State.BREACHED, at
+    Breach.objects.create(
+        commitment=commitment,
+        client_id=commitment.client_id,
+        owner_id=commitment.owner_id,
+        kind=commitment.kind,
+        due_at=commitment.due_at,
+        at=at,
+    )
+    _audit(
+        commitment,
+        action="commitment.breach",
+        by=None,
+        at=at,
+        changes={"state": ["open", "breached"]},
+    )
+    return True
+
+
+@transaction.atomic
+def commitment_escalate(
+    *, commitment: Commitment, to: User | None, at: datetime, minutes: int
+) -> None:
+    """Hand a missed commitment to the next person up, with a fresh due moment."""
+    previous_owner, previous_due = commitment.owner_id, commitment.due_at
+    engine = calendar_engine(commitment.calendar)
+    commitment.owner = to
+    commitment.escalation += 1
+    commitment.start_at = at
+    commitment.business_minutes = minutes
+    commitment.due_at = engine.add(at, minutes)
+    commitment.action_at = commitment.due_at if commitment.escalation < 2 else None
+    commitment.save(
+        update_fields=["owner", "escalation", "start_at", "business_minutes", "due_at", "action_at"]
+    )
+    _audit(
+        commitment,
+        action="commitment.escalate",
+        by=None,
+        at=at,
+        changes={
+            "owner": [previous_owner, to.pk if to else None],
+            "due_at": [previous_due.isoformat(), commitment.due_at.isoformat()],
+            "escalation": commitment.escalation,
+        },
+    )
+
+
+def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkCalendar) -> int:
+    """After a calendar change: every active business-time commitment on it, in one vectorised pass."""
+    from agencydesk.core.models import AuditLog
+    from agencydesk.core.services import audit_rows
+
+    rows = list(
+        Commitment.objects.filter(
+            calendar=calendar, state__in=ACTIVE_STATES, business_minutes__gt=0
+        ).only("id", "client_id", "start_at", "business_minutes", "due_at", "action_at", "kind")
+    )
+    if not rows:
+        return 0
+    starts = np.array(
+        [r.start_at.astimezone(UTC).replace(tzinfo=None) for r in rows], dtype="datetime64[us]"
+    )
+    minutes = np.array([r.business_minutes for r in rows], dtype=np.int64)
+    due = engine.add_many(starts, minutes)
+
+    changed = []
+    for row, new_due in zip(rows, due.astype("datetime64[us]").tolist(), strict=True):
+        new = new_due.replace(tzinfo=UTC)
+        if new != row.due_at:
+            old = row.due_at
+            if row.action_at == old:
+                row.action_at = new
+            row.due_at = new
+            changed.append((row, old))
+    if changed:
+        with transaction.atomic():
+            Commitment.objects.bulk_update(
+                [r for r, _ in changed], ["due_at", "action_at"], batch_size=1000
+            )
+            AuditLog.objects.bulk_create(
+                audit_rows(
+                    [
+                        (r, r.client_id, {"due_at": [old.isoformat(), r.due_at.isoformat()]})
+                        for r, old in changed
+                    ],
+                    action="commitment.recompute",
+                    reason=f"calendar {calendar.pk} changed",
+                ),
+                batch_size=1000,
+            )
+    return len(changed)

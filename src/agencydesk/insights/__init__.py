@@ -1,0 +1,1 @@
+"""Reads across the ledger: the Today queue, the director overview, response statistics."""

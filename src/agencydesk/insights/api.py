@@ -1,0 +1,75 @@
+"""REST endpoint of the Today queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from agencydesk.accounts.models import User
+from agencydesk.clients.api import ERRORS
+from agencydesk.insights.selectors import attention_items
+
+router = Router(tags=["attention"])
+
+
+class AttentionOut(Schema):
+    kind: str
+    client: int
+    client_name: str
+    due_at: datetime
+    state: str
+    overdue: bool
+    severity: str
+    reason: str
+    url: str
+    action: str
+
+
+class AttentionList(Schema):
+    user: str
+    items: list[AttentionOut]
+
+
+@router.get(
+    "/attention",
+    response={200: AttentionList, **ERRORS},
+    summary="What a person must do now, ordered by due moment",
+)
+def attention(
+    request: HttpRequest,
+    user: str | None = Query(None, max_length=150, description="username; default: you"),
+) -> dict[str, Any]:
+    me: User = request.user  # type: ignore[assignment]
+    target = me
+    if user and user != me.username:
+        if not me.is_director:
+            raise PermissionDenied("only directors see another person's queue")
+        found = User.objects.filter(username=user, is_active=True).first()
+        if found is None:
+            raise Http404(f"no active user {user!r}")
+        target = found
+    now = timezone.now()
+    items = attention_items(user=target, now=now)
+    return {
+        "user": target.username,
+        "items": [
+            {
+                "kind": i.kind,
+                "client": i.client.pk,
+                "client_name": i.client.name,
+                "due_at": i.due_at.astimezone(timezone.get_current_timezone()),
+                "state": i.state,
+                "overdue": i.overdue,
+                "severity": i.severity,
+                "reason": i.reason,
+                "url": request.build_absolute_uri(i.url),
+                "action": i.action,
+            }
+            for i in items
+        ],
+    }

@@ -1,0 +1,180 @@
+"""Reads across the ledger: Today, the director overview, response statistics."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agencydesk.accounts.models import User
+from agencydesk.commitments.choices import ACTIVE_STATES, Kind, Severity, State
+from agencydesk.commitments.models import Breach, Commitment
+from agencydesk.commitments.reasons import commitment_reason
+
+if TYPE_CHECKING:
+    from agencydesk.clients.models import Client
+
+SOON = timedelta(hours=1)
+ACTIONS = {
+    Kind.FIRST_RESPONSE: _("Reply"),
+    Kind.QUESTION: _("Answer"),
+    Kind.KEEP_IN_TOUCH: _("Write to the client"),
+    Kind.FOLLOW_UP: _("Follow up"),
+    Kind.CALL: _("Call"),
+}
+
+
+@dataclass
+class AttentionItem:
+    commitment: Commitment
+    kind: str
+    kind_label: str
+    client: Client
+    due_at: datetime
+    state: str
+    overdue: bool
+    severity: str
+    reason: str
+    url: str
+    action: str
+
+
+def attention_queryset(*, user: User, now: datetime) -> QuerySet[Commitment]:
+    """Today for one person: one indexed query over their active commitments."""
+    return (
+        Commitment.objects.filter(owner=user, state__in=ACTIVE_STATES, visible_from__lte=now)
+        .select_related("client", "calendar")
+        .order_by("due_at", "id")
+    )
+
+
+def _url(commitment: Commitment) -> str:
+    base = reverse("messaging:timeline", args=[commitment.client_id])
+    if commitment.conversation_id:
+        return f"{base}?conversation={commitment.conversation_id}#composer"
+    return f"{base}#composer"
+
+
+def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[AttentionItem]:
+    items = []
+    for c in attention_queryset(user=user, now=now)[:limit]:
+        overdue = c.due_at <= now
+        severity = (
+            Severity.OVERDUE
+            if overdue
+            else Severity.SOON
+            if c.due_at - now <= SOON
+            else Severity.LATER
+        )
+        items.append(
+            AttentionItem(
+                commitment=c,
+                kind=c.kind,
+                kind_label=c.get_kind_display(),
+                client=c.client,
+                due_at=c.due_at,
+                state=c.state,
+                overdue=overdue,
+                severity=severity,
+                reason=commitment_reason(c),
+                url=_url(c),
+                action=str(ACTIONS.get(Kind(c.kind), _("Open"))),
+            )
+        )
+    return items
+
+
+@dataclass
+class ManagerLoad:
+    user: User
+    active: int
+    overdue: int
+    due_today: int
+    breaches_week: int
+
+
+def director_overview(*, now: datetime) -> list[ManagerLoad]:
+    """Load per person: active, overdue, due in the next 24 hours, breaches in 7 days."""
+    rows: dict[int | None, dict[str, Any]] = {
+        row["owner"]: dict(row)
+        for row in Commitment.objects.filter(state__in=ACTIVE_STATES, visible_from__lte=now)
+        .values("owner")
+        .annotate(
+            active=Count("id"),
+            overdue=Count("id", filter=Q(due_at__lte=now)),
+            due_today=Count("id", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=24))),
+        )
+    }
+    breaches = dict(
+        Breach.objects.filter(at__gte=now - timedelta(days=7))
+        .values("owner")
+        .annotate(n=Count("id"))
+        .values_list("owner", "n")
+    )
+    people = User.objects.filter(is_active=True).filter(
+        Q(pk__in=[k for k in rows if k]) | Q(role__in=["account_manager", "director"])
+    )
+    result = []
+    for user in people.order_by("first_name", "username"):
+        row = rows.get(user.pk, {})
+        result.append(
+            ManagerLoad(
+                user=user,
+                active=row.get("active", 0),
+                overdue=row.get("overdue", 0),
+                due_today=row.get("due_today", 0),
+                breaches_week=breaches.get(user.pk, 0),
+            )
+        )
+    result.sort(key=lambda m: (-m.overdue, -m.active, str(m.user)))
+    return result
+
+
+@dataclass
+class ResponseStats:
+    label: str
+    count: int
+    median_minutes: float | None
+    within_target: float | None  # share 0..1
+
+
+def _stats(label: str, rows: list[tuple[float, int]]) -> ResponseStats:
+    if not rows:
+        return ResponseStats(label, 0, None, None)
+    minutes = [m for m, _target in rows]
+    within = sum(1 for m, target in rows if m <= target)
+    return ResponseStats(label, len(rows), statistics.median(minutes), within / len(rows))
+
+
+def response_stats(
+    *, now: datetime, days: int = 90, client: Client | None = None
+) -> dict[str, list[ResponseStats]]:
+    """Median first response in business minutes and share within target, per client and per person."""
+    qs = Commitment.objects.filter(
+        kind=Kind.FIRST_RESPONSE, state=State.MET, met_at__gte=now - timedelta(days=days)
+    ).exclude(response_minutes__isnull=True)
+    if client is not None:
+        qs = qs.filter(client=client)
+    by_client: dict[str, list[tuple[float, int]]] = {}
+    by_owner: dict[str, list[tuple[float, int]]] = {}
+    for client_name, owner_first, owner_last, owner_username, value, target in qs.values_list(
+        "client__name",
+        "owner__first_name",
+        "owner__last_name",
+        "owner__username",
+        "response_minutes",
+        "business_minutes",
+    ):
+        minutes = float(value or 0.0)
+        by_client.setdefault(client_name, []).append((minutes, target))
+        owner = f"{owner_first} {owner_last}".strip() or owner_username or "—"
+        by_owner.setdefault(owner, []).append((minutes, target))
+    return {
+        "clients": sorted((_stats(k, v) for k, v in by_client.items()), key=lambda s: s.label),
+        "owners": sorted((_stats(k, v) for k, v in by_owner.items()), key=lambda s: s.label),
+    }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from agencydesk.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("team/", views.team, name="team"),
+    path("responses/", views.responses, name="responses"),
+]

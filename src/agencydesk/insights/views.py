@@ -1,0 +1,51 @@
+"""Today for each person, the director's view of everyone, response statistics."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencydesk.accounts.models import User
+from agencydesk.insights.selectors import attention_items, director_overview, response_stats
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    target = me
+    username = request.GET.get("user")
+    if username and username != me.username:
+        if not me.is_director:
+            raise PermissionDenied(_("Only directors see another person's queue."))
+        target = get_object_or_404(User, username=username, is_active=True)
+    now = timezone.now()
+    items = attention_items(user=target, now=now)
+    context = {
+        "target": target,
+        "items": items,
+        "now": now,
+        "overdue": sum(1 for i in items if i.overdue),
+        "own_tz": target.timezone,
+    }
+    template = "insights/_today_list.html" if request.htmx else "insights/today.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    if not me.is_director:
+        raise PermissionDenied(_("The team view is for directors."))
+    loads = director_overview(now=timezone.now())
+    template = "insights/_team_table.html" if request.htmx else "insights/team.html"  # type: ignore[attr-defined]
+    return render(request, template, {"loads": loads})
+
+
+@login_required
+def responses(request: HttpRequest) -> HttpResponse:
+    stats = response_stats(now=timezone.now())
+    return render(request, "insights/responses.html", {"stats": stats})

@@ -1,0 +1,167 @@
+"""REST endpoints of messaging: ingest a message, list a client's messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
+
+from agencydesk.clients.api import ERRORS, _visible_client
+from agencydesk.core.schemas import text
+from agencydesk.messaging import selectors, services
+from agencydesk.messaging.models import Message
+
+router = Router(tags=["messages"])
+
+ChannelName = Literal["telegram", "email", "phone", "meeting", "other"]
+
+
+class MessageIn(Schema):
+    client: int = Field(..., ge=1, le=2**62)
+    channel: ChannelName
+    conversation: text(200) | None = Field(None, description="external key of the conversation")  # type: ignore[valid-type]
+    direction: Literal["in", "out"]
+    sent_at: datetime = Field(..., description="aware ISO 8601, e.g. 2026-03-06T17:55:00+03:00")
+    text: text(100_000, 1)  # type: ignore[valid-type]
+    external_id: text(200) | None = Field(None, description="id in the channel; deduplicates")  # type: ignore[valid-type]
+    author: text(200) | None = Field(  # type: ignore[valid-type]
+        None, description="contact e-mail or Telegram username, or agency username"
+    )
+    attachments: list[text(1000)] | None = None  # type: ignore[valid-type]
+    needs_response: bool | None = Field(None, description="inbound only; default true")
+    awaiting_client: bool = Field(
+        False, description="outbound: the agency now waits for the client"
+    )
+    topic: text(60) | None = None  # type: ignore[valid-type]
+
+    @field_validator("sent_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("give the time zone offset, e.g. 2026-03-06T17:55:00+03:00")
+        if not 2000 <= value.year <= 2100:
+            raise ValueError("must be between the years 2000 and 2100")
+        return value
+
+
+class MessageOut(Schema):
+    id: int
+    client: int
+    conversation: int
+    conversation_key: str
+    channel: str
+    direction: str
+    sent_at: datetime
+    text: str
+    external_id: str | None
+    automatic: bool
+    needs_response: bool
+    is_question: bool
+    awaiting_client: bool
+    author: str | None
+    attachments: list[str]
+    first_response_due_at: datetime | None
+    outbox_state: str | None
+
+
+class MessageList(Schema):
+    count: int
+    items: list[MessageOut]
+
+
+def message_out(message: Message, first_due: datetime | None = None) -> dict[str, Any]:
+    if message.author_contact_id:
+        author = message.author_contact.name  # type: ignore[union-attr]
+    elif message.author_user_id:
+        author = message.author_user.get_username()  # type: ignore[union-attr]
+    else:
+        author = message.author_label or None
+    outbox = getattr(message, "outbox", None) if message.direction == "out" else None
+    return {
+        "id": message.pk,
+        "client": message.client_id,
+        "conversation": message.conversation_id,
+        "conversation_key": message.conversation.external_key,
+        "channel": message.channel,
+        "direction": message.direction,
+        "sent_at": message.sent_at,
+        "text": message.text,
+        "external_id": message.external_id,
+        "automatic": message.automatic,
+        "needs_response": message.needs_response,
+        "is_question": message.is_question,
+        "awaiting_client": message.awaiting_client,
+        "author": author,
+        "attachments": message.attachments,
+        "first_response_due_at": first_due,
+        "outbox_state": outbox.state if outbox else None,
+    }
+
+
+def _first_due_local(recorded: services.Recorded) -> datetime | None:
+    from agencydesk.calendars.selectors import calendar_engine
+    from agencydesk.commitments.choices import Kind
+    from agencydesk.commitments.models import Commitment
+
+    first = recorded.first_response
+    if first is None:
+        first = (
+            Commitment.objects.filter(message=recorded.message, kind=Kind.FIRST_RESPONSE)
+            .select_related("calendar")
+            .first()
+        )
+    if first is None:
+        return None
+    return first.due_at.astimezone(calendar_engine(first.calendar).tz)
+
+
+@router.post(
+    "/messages",
+    response={200: MessageOut, 201: MessageOut, **ERRORS},
+    summary="Record a message; the same (channel, external_id) again returns the first record",
+)
+def post_message(request: HttpRequest, payload: MessageIn) -> Status:
+    client = _visible_client(request, payload.client)
+    recorded = services.message_record(
+        client=client,
+        channel=payload.channel,
+        direction=payload.direction,
+        sent_at=payload.sent_at,
+        text=payload.text,
+        at=timezone.now(),
+        conversation_key=payload.conversation,
+        external_id=payload.external_id,
+        author=payload.author or "",
+        author_user=request.user if payload.direction == "out" and not payload.author else None,  # type: ignore[arg-type]
+        attachments=payload.attachments,
+        needs_response=payload.needs_response,
+        awaiting_client=payload.awaiting_client,
+        topic=payload.topic or "",
+    )
+    body = message_out(recorded.message, _first_due_local(recorded))
+    return Status(201 if recorded.created else 200, body)
+
+
+@router.get(
+    "/clients/{client_id}/messages",
+    response={200: MessageList, **ERRORS},
+    summary="A client's messages, newest first (inbound, outbound and automatic)",
+)
+def list_messages(
+    request: HttpRequest,
+    client_id: int,
+    q: str = Query("", max_length=200, description="full-text search"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
+) -> dict[str, Any]:
+    client = _visible_client(request, client_id)
+    qs = (
+        selectors.message_search(client=client, query=q.replace("\x00", ""))
+        if q
+        else selectors.client_messages(client=client)
+    )
+    return {"count": qs.count(), "items": [message_out(m) for m in qs[offset : offset + limit]]}

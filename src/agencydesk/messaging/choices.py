@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencydesk.clients.choices import Channel
+
+__all__ = ["Channel", "Direction", "OutboxState", "TemplateKind", "Topic"]
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("From the client")
+    OUT = "out", _("To the client")
+
+
+class Topic(models.TextChoices):
+    GENERAL = "general", _("General")
+    DESIGN = "design", _("Design")
+    TEXTS = "texts", _("Texts")
+    DOCUMENTS = "documents", _("Documents")
+    IDEAS = "ideas", _("Ideas & requests")
+
+
+class OutboxState(models.TextChoices):
+    HELD = "held", _("Held for working hours")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class TemplateKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    KEEP_IN_TOUCH = "keep_in_touch", _("Keep in touch")

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencydesk.clients.choices import AddressForm, ClientLanguage
+from agencydesk.clients.models import Client, Contact
+from agencydesk.messaging.choices import Channel, Direction, OutboxState, TemplateKind
+
+
+class Conversation(models.Model):
+    """One thread with a client in one channel: a Telegram group topic, an e-mail thread, a call log."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="conversations"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    external_key = models.CharField(
+        _("external key"),
+        max_length=200,
+        help_text=_("The chat, topic or thread this conversation is in the channel."),
+    )
+    topic = models.CharField(_("topic"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "channel", "external_key"], name="messaging_conversation_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_channel_display()} {self.external_key}"
+
+
+class Message(models.Model):
+    """One message to or from a client, as it was recorded; never rewritten by the desk."""
+
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("conversation"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="messages"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    author_contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("author (client side)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author (agency)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    author_label = models.CharField(_("author as given"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    text = models.TextField(_("text"))
+    attachments = models.JSONField(_("attachment links"), default=list, blank=True)
+    # NULL, not "", for messages without one: the unique constraint must ignore them.
+    external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)  # noqa: DJ001
+    needs_response = models.BooleanField(_("expects an answer"), default=False)
+    is_question = models.BooleanField(_("question"), default=False)
+    question_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("question marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    automatic = models.BooleanField(_("sent by the desk"), default=False)
+    awaiting_client = models.BooleanField(_("awaiting the client"), default=False)
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="messaging_message_external_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["client", "-sent_at"], name="msg_client_time_idx"),
+            models.Index(fields=["conversation", "-sent_at"], name="msg_conv_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}: {self.text[:40]}"
+
+
+class OutboundMessage(models.Model):
+    """The outbox: one row per message the desk must deliver, with its state.
+
+    Sending is a task enqueued on commit. ``idempotency_key`` travels with the
+    delivery so a retry after a crash is recognised by the channel and never
+    delivered twice.
+    """
+
+    message = models.OneToOneField(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="outbox"
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="outbox"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED
+    )
+    send_after = models.DateTimeField(_("send after"))
+    held_reason = models.CharField(_("held because"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    external_id = models.CharField(_("id in the channel"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbox")
+        ordering = ["send_after", "id"]
+        indexes = [models.Index(fields=["state", "send_after"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} · {self.message_id}"
+
+
+class Delivery(models.Model):
+    """What the logged channel delivered: one row per idempotency key, so never twice."""
+
+    idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    text = models.TextField(_("text"))
+    delivered_at = models.DateTimeField(_("delivered at"))
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries (logged channel)")
+        ordering = ["-delivered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.delivered_at:%Y-%m-%d %H:%M}"
+
+
+class MessageTemplate(models.Model):
+    """A client-facing text per kind, language and form of address (acknowledgement, follow-up…)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TemplateKind.choices)
+    language = models.CharField(_("language"), max_length=5, choices=ClientLanguage.choices)
+    address_form = models.CharField(
+        _("form of address"), max_length=10, choices=AddressForm.choices
+    )
+    text = models.TextField(
+        _("text"), help_text=_("{name} is replaced by how the contact is addressed, if known.")
+    )
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["kind", "language", "address_form"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language", "address_form"], name="messaging_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.language} · {self.get_address_form_display()}"

@@ -1,0 +1,173 @@
+"""The client timeline with the reply composer; logging calls and meetings; marking questions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencydesk.calendars.selectors import client_engine
+from agencydesk.clients.views import _client_or_404, _require_edit
+from agencydesk.commitments.choices import ACTIVE_STATES
+from agencydesk.commitments.models import Commitment
+from agencydesk.commitments.reasons import commitment_reason
+from agencydesk.messaging import selectors, services
+from agencydesk.messaging.forms import ComposerForm, LogForm
+from agencydesk.messaging.models import Message
+
+PAGE = 40
+
+
+def _timeline_context(request: HttpRequest, client, composer, log_form) -> dict:
+    query = request.GET.get("q", "").strip()
+    qs = selectors.message_search(client=client, query=query)
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    send_at, held = services.delivery_moment(client, now)
+    open_items = list(
+        Commitment.objects.filter(client=client, state__in=ACTIVE_STATES, visible_from__lte=now)
+        .select_related("calendar", "owner")
+        .order_by("due_at")
+    )
+    for item in open_items:
+        item.reason_text = commitment_reason(item)
+    return {
+        "client": client,
+        "page": page,
+        "messages_newest_last": list(reversed(page.object_list)),
+        "query": query,
+        "composer": composer,
+        "log_form": log_form,
+        "send_at": send_at,
+        "held": held,
+        "client_tz": client_engine(client).timezone,
+        "open_items": open_items,
+        "can_write": _can_write(request, client),
+    }
+
+
+def _can_write(request: HttpRequest, client) -> bool:
+    from agencydesk.accounts.permissions import can_edit_client
+
+    return can_edit_client(request.user, client)  # type: ignore[arg-type]
+
+
+@login_required
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_or_404(request, pk)
+    initial = {}
+    if request.GET.get("conversation", "").isdigit():
+        initial["conversation"] = int(request.GET["conversation"])
+    composer = ComposerForm(client=client, initial=initial)
+    log_form = LogForm(initial={"sent_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    return render(
+        request, "messaging/timeline.html", _timeline_context(request, client, composer, log_form)
+    )
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_or_404(request, pk)
+    _require_edit(request, client)
+    composer = ComposerForm(request.POST, client=client)
+    if composer.is_valid():
+        try:
+            outbox = services.message_send(
+                client=client,
+                text=composer.cleaned_data["text"],
+                by=request.user,  # type: ignore[arg-type]
+                at=timezone.now(),
+                conversation=composer.cleaned_data["conversation"],
+                awaiting_client=composer.cleaned_data["awaiting_client"],
+                answers_questions=composer.cleaned_data["answers_questions"],
+            )
+        except ValidationError as exc:
+            composer.add_error("text", exc.messages)
+        else:
+            if outbox.state == "held":
+                local = outbox.send_after.astimezone(client_engine(client).tz)
+                messages.info(
+                    request,
+                    _("Held for the client's working hours: it goes out %(when)s (client time).")
+                    % {"when": local.strftime("%a %d.%m %H:%M")},
+                )
+            else:
+                messages.success(request, _("Sent."))
+            return redirect(reverse("messaging:timeline", args=[client.pk]) + "#composer")
+    log_form = LogForm()
+    return render(
+        request,
+        "messaging/timeline.html",
+        _timeline_context(request, client, composer, log_form),
+        status=200,
+    )
+
+
+@login_required
+@require_POST
+def log(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_or_404(request, pk)
+    _require_edit(request, client)
+    log_form = LogForm(request.POST)
+    if log_form.is_valid():
+        data = log_form.cleaned_data
+        services.message_record(
+            client=client,
+            channel=data["channel"],
+            direction=data["direction"],
+            sent_at=data["sent_at"],
+            text=data["text"],
+            at=timezone.now(),
+            author=request.user.get_username() if data["direction"] == "out" else "",
+            author_user=request.user if data["direction"] == "out" else None,  # type: ignore[arg-type]
+            needs_response=data["needs_response"],
+        )
+        messages.success(request, _("Logged."))
+        return redirect(reverse("messaging:timeline", args=[client.pk]))
+    composer = ComposerForm(client=client)
+    return render(
+        request, "messaging/timeline.html", _timeline_context(request, client, composer, log_form)
+    )
+
+
+@login_required
+@require_POST
+def mark_question(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    client = _client_or_404(request, pk)
+    _require_edit(request, client)
+    message = get_object_or_404(Message, pk=message_pk, client=client)
+    try:
+        services.message_mark_question(
+            message=message,
+            is_question=request.POST.get("is_question") == "1",
+            by=request.user,  # type: ignore[arg-type]
+            at=timezone.now(),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("messaging:timeline", args=[client.pk]) + f"#m{message.pk}")
+
+
+@login_required
+def delivery_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: when would a message written now reach the client."""
+    client = _client_or_404(request, pk)
+    send_at, held = services.delivery_moment(client, timezone.now())
+    return render(
+        request,
+        "messaging/_delivery.html",
+        {
+            "client": client,
+            "send_at": send_at,
+            "held": held,
+            "client_tz": client_engine(client).timezone,
+        },
+    )
