@@ -70,7 +70,7 @@ def commitment_open(
         start_at=start_at,
         business_minutes=minutes,
         due_at=due_at,
-        visible_from=visible_from or at,
+        visible_from=visible_from or start_at,
         action_at=action_at,
         opened_at=at,
         step=step,
@@ -200,6 +200,16 @@ def commitment_escalate(
     )
 
 
+def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
+    """When the desk acts next on a commitment, recomputed in a changed calendar."""
+    if row.kind == Kind.FIRST_RESPONSE:
+        minutes = int(row.reason_params.get("ack_minutes", 5))
+        return engine.next_open(engine.add(row.start_at, minutes)).astimezone(UTC)
+    if row.kind == Kind.QUESTION:
+        return row.due_at
+    return row.action_at
+
+
 def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkCalendar) -> int:
     """After a calendar change: every active business-time commitment on it, in one vectorised pass."""
     from agencydesk.core.models import AuditLog
@@ -208,7 +218,16 @@ def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkC
     rows = list(
         Commitment.objects.filter(
             calendar=calendar, state__in=ACTIVE_STATES, business_minutes__gt=0
-        ).only("id", "client_id", "start_at", "business_minutes", "due_at", "action_at", "kind")
+        ).only(
+            "id",
+            "client_id",
+            "start_at",
+            "business_minutes",
+            "due_at",
+            "action_at",
+            "kind",
+            "reason_params",
+        )
     )
     if not rows:
         return 0
@@ -221,12 +240,12 @@ def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkC
     changed = []
     for row, new_due in zip(rows, due.astype("datetime64[us]").tolist(), strict=True):
         new = new_due.replace(tzinfo=UTC)
-        if new != row.due_at:
-            old = row.due_at
-            if row.action_at == old:
-                row.action_at = new
-            row.due_at = new
-            changed.append((row, old))
+        old_due, old_action = row.due_at, row.action_at
+        row.due_at = new
+        if row.action_at is not None:
+            row.action_at = _action_moment(row, engine)
+        if (row.due_at, row.action_at) != (old_due, old_action):
+            changed.append((row, old_due))
     if changed:
         with transaction.atomic():
             Commitment.objects.bulk_update(

@@ -31,6 +31,7 @@ from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
+    from agencydesk.calendars.engine import WorkCalendar
     from agencydesk.clients.models import Client, Contact
 
 KEEP_IN_TOUCH_WARN_DAYS = 2  # the warning starts this many days before the limit
@@ -174,11 +175,14 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
                 calendar=calendar,
                 start_at=message.sent_at,
                 minutes=client.first_response_minutes,
-                action_at=engine.add(message.sent_at, client.ack_delay_minutes),
+                action_at=acknowledgement_moment(engine, message.sent_at, client.ack_delay_minutes),
                 conversation=message.conversation,
                 message=message,
                 reason_code="first_response",
-                reason_params={"minutes": client.first_response_minutes},
+                reason_params={
+                    "minutes": client.first_response_minutes,
+                    "ack_minutes": client.ack_delay_minutes,
+                },
                 at=at,
             )
         else:
@@ -186,6 +190,15 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     if message.is_question:
         _question_open(message, at=at, by=None)
     return first
+
+
+def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int) -> datetime:
+    """When the desk acknowledges: ``minutes`` of working time later, and inside working hours.
+
+    Five minutes before closing, the acknowledgement waits for the next opening
+    rather than landing on the closing moment itself.
+    """
+    return engine.next_open(engine.add(sent_at, minutes))
 
 
 def _question_open(message: Message, *, at: datetime, by: User | None) -> Commitment:

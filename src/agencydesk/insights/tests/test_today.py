@@ -1,0 +1,109 @@
+"""Today, the team view and responsiveness: what each person sees, in constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from agencydesk.accounts.tests.factories import UserFactory
+from agencydesk.clients.tests.factories import ClientFactory
+from agencydesk.insights.selectors import attention_items, director_overview, response_stats
+from agencydesk.messaging.services import message_record, message_send
+from agencydesk.messaging.tests.conftest import msk
+
+pytestmark = pytest.mark.django_db
+NOW = msk(2026, 3, 10, 12, 0)
+
+
+def _inbound(client, minute, text="Добрый день"):
+    return message_record(
+        client=client,
+        channel="telegram",
+        direction="in",
+        sent_at=msk(2026, 3, 10, 11, minute),
+        text=text,
+        at=msk(2026, 3, 10, 11, minute),
+    )
+
+
+@pytest.fixture
+def olga(db):
+    return UserFactory(username="olga", role="account_manager", timezone="Europe/Kyiv")
+
+
+def _load(olga, n):
+    for i in range(n):
+        _inbound(ClientFactory(account_manager=olga), i % 50, text="Когда будет отчёт?")
+
+
+def test_today_query_count_does_not_grow(olga, django_assert_num_queries):
+    _load(olga, 5)
+    with django_assert_num_queries(1):
+        small = attention_items(user=olga, now=NOW)
+    _load(olga, 40)
+    with django_assert_num_queries(1):
+        large = attention_items(user=olga, now=NOW)
+    assert (len(small), len(large)) == (10, 90)
+    assert [i.due_at for i in large] == sorted(i.due_at for i in large)
+
+
+def test_director_overview_query_count_does_not_grow(olga, django_assert_max_num_queries):
+    _load(olga, 3)
+    with django_assert_max_num_queries(3):
+        director_overview(now=NOW)
+    for _ in range(5):
+        _load(UserFactory(role="account_manager"), 4)
+    with django_assert_max_num_queries(3):
+        loads = director_overview(now=NOW)
+    # each of the 4 clients: an overdue first response, and a question due tomorrow
+    assert (loads[0].active, loads[0].overdue, loads[0].due_today) == (8, 4, 4)
+    assert sum(load.active for load in loads) == 46
+
+
+def test_today_page_shows_client_and_own_time(client, olga):
+    acme = ClientFactory(name="Acme", account_manager=olga)
+    _inbound(acme, 55)
+    client.force_login(olga)
+    with time_machine.travel(msk(2026, 3, 10, 11, 58), tick=False):
+        page = client.get(reverse("insights:today")).content.decode()
+    assert "Acme" in page
+    assert "12:05" in page  # due in the client's Moscow time
+    assert "11:05" in page  # the same moment in Olga's Kyiv time
+    assert reverse("messaging:timeline", args=[acme.pk]) in page
+
+
+def test_today_htmx_refresh_returns_the_list_only(client, olga):
+    client.force_login(olga)
+    response = client.get(reverse("insights:today"), headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+
+
+def test_today_of_someone_else_is_for_directors(client, olga, director):
+    client.force_login(olga)
+    assert client.get(reverse("insights:today") + "?user=director").status_code == 403
+    assert client.get(reverse("insights:team")).status_code == 403
+    client.force_login(director)
+    assert client.get(reverse("insights:today") + "?user=olga").status_code == 200
+    assert client.get(reverse("insights:team")).status_code == 200
+
+
+def test_response_statistics_median_and_share_within_target(
+    olga, django_capture_on_commit_callbacks
+):
+    acme = ClientFactory(name="Acme", account_manager=olga)
+    for minute, delay in ((0, 4), (10, 8), (20, 30)):
+        _inbound(acme, minute)
+        with django_capture_on_commit_callbacks(execute=True):
+            message_send(
+                client=acme,
+                text="Ответ",
+                by=olga,
+                at=msk(2026, 3, 10, 11, minute) + dt.timedelta(minutes=delay),
+            )
+    stats = response_stats(now=msk(2026, 3, 11, 12, 0))
+    row = stats["clients"][0]
+    assert (row.label, row.count, row.median_minutes) == ("Acme", 3, 8.0)
+    assert row.within_target == pytest.approx(2 / 3)
