@@ -39,14 +39,14 @@ def test_the_example_of_the_issue_holds(api, acme, team):
 
 def test_same_channel_and_external_id_returns_200_with_the_same_id(api, acme, team):
     http = api(team["am"])
-    payload = dict(
-        client=acme.pk,
-        channel="telegram",
-        direction="in",
-        sent_at="2026-03-10T10:00:00+03:00",
-        text="Привет",
-        external_id="tg-7",
-    )
+    payload = {
+        "client": acme.pk,
+        "channel": "telegram",
+        "direction": "in",
+        "sent_at": "2026-03-10T10:00:00+03:00",
+        "text": "Привет",
+        "external_id": "tg-7",
+    }
     first = post(http, **payload)
     again = post(http, **payload)
     assert (first.status_code, again.status_code) == (201, 200)
@@ -95,13 +95,13 @@ def test_outbound_through_the_api_meets_the_first_response(api, acme, team):
     ],
 )
 def test_bad_messages_are_422_naming_the_field(api, acme, team, change, field):
-    body = dict(
-        client=acme.pk,
-        channel="telegram",
-        direction="in",
-        sent_at="2026-03-10T10:00:00+03:00",
-        text="x",
-    )
+    body = {
+        "client": acme.pk,
+        "channel": "telegram",
+        "direction": "in",
+        "sent_at": "2026-03-10T10:00:00+03:00",
+        "text": "x",
+    }
     body.update(change)
     response = post(api(team["am"]), **body)
     assert response.status_code == 422
