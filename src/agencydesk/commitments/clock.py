@@ -12,6 +12,7 @@ import threading
 from datetime import datetime, timedelta
 
 from django.db import close_old_connections, transaction
+from django.db.models import F, Q
 
 from agencydesk.calendars.selectors import business_day_minutes, calendar_engine
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
@@ -111,17 +112,21 @@ def _outbox_due(now: datetime) -> tuple[int, int]:
     )
     for pk in held:
         if OutboundMessage.objects.filter(pk=pk, state=OutboxState.HELD).update(
-            state=OutboxState.QUEUED
+            state=OutboxState.QUEUED, enqueued_at=now
         ):
             outbox_send.enqueue(pk)
             released += 1
-    # Queued long ago and still not sent: the enqueue was lost (a crash between
-    # commit and enqueue). Enqueue again; the task itself is idempotent.
+    # Due, handed to a worker long ago and still queued: the enqueue was lost (a
+    # crash between commit and enqueue) or a retry's time has come. Hand it over
+    # again; the task itself is idempotent.
+    stale = Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - LOST_ENQUEUE)
+    retry_due = Q(attempts__gt=0, enqueued_at__lt=F("send_after"))
     for pk in OutboundMessage.objects.filter(
-        state=OutboxState.QUEUED, send_after__lte=now - LOST_ENQUEUE
+        Q(state=OutboxState.QUEUED, send_after__lte=now) & (stale | retry_due)
     ).values_list("pk", flat=True)[:BATCH]:
-        outbox_send.enqueue(pk)
-        released += 1
+        if OutboundMessage.objects.filter(pk=pk, state=OutboxState.QUEUED).update(enqueued_at=now):
+            outbox_send.enqueue(pk)
+            released += 1
     # A worker died between claiming and recording the result: ask the channel.
     reconciled = 0
     for outbox in OutboundMessage.objects.filter(
@@ -134,7 +139,7 @@ def _outbox_due(now: datetime) -> tuple[int, int]:
             )
         else:
             OutboundMessage.objects.filter(pk=outbox.pk, state=OutboxState.SENDING).update(
-                state=OutboxState.QUEUED, send_after=now, claimed_at=None
+                state=OutboxState.QUEUED, send_after=now, claimed_at=None, enqueued_at=now
             )
             outbox_send.enqueue(outbox.pk)
         reconciled += 1

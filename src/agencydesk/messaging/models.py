@@ -135,6 +135,7 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
+    enqueued_at = models.DateTimeField(_("last handed to a worker"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     external_id = models.CharField(_("id in the channel"), max_length=200, blank=True)

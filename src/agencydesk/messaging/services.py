@@ -396,6 +396,7 @@ def message_send(
         send_after=send_after,
         held_reason=held,
         created_at=at,
+        enqueued_at=None if held else at,
     )
     outbox.full_clean()
     outbox.save()

@@ -114,3 +114,16 @@ def test_permanent_failure_is_kept_as_failed(acme, team, monkeypatch):
     outbox.refresh_from_db()
     assert outbox.state == "failed" and "chat not found" in outbox.last_error
     assert OutboundMessage.objects.count() == 1  # nothing lost: the row and the message stay
+
+
+def test_a_lost_enqueue_is_handed_over_again_but_not_every_tick(acme, team):
+    outbox = _queued(acme, team)  # committed, but its task never ran (the enqueue was lost)
+    with time_machine.travel(NOON + dt.timedelta(minutes=1), tick=False):
+        assert clock_tick(now=NOON + dt.timedelta(minutes=1))["released"] == 0
+    later = NOON + dt.timedelta(minutes=3)
+    with time_machine.travel(later, tick=False):
+        assert clock_tick(now=later)["released"] == 1
+    outbox.refresh_from_db()
+    assert outbox.state == "sent" and Delivery.objects.count() == 1
+    with time_machine.travel(later + dt.timedelta(minutes=5), tick=False):
+        assert clock_tick(now=later + dt.timedelta(minutes=5))["released"] == 0
