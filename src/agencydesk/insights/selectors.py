@@ -53,11 +53,20 @@ def attention_queryset(*, user: User, now: datetime) -> QuerySet[Commitment]:
     )
 
 
+TEMPLATES = {Kind.KEEP_IN_TOUCH: "keep_in_touch", Kind.FOLLOW_UP: "follow_up"}
+
+
 def _url(commitment: Commitment) -> str:
+    """The one action of an item: the composer (with the right template) or the call log."""
     base = reverse("messaging:timeline", args=[commitment.client_id])
+    params = []
     if commitment.conversation_id:
-        return f"{base}?conversation={commitment.conversation_id}#composer"
-    return f"{base}#composer"
+        params.append(f"conversation={commitment.conversation_id}")
+    template = TEMPLATES.get(Kind(commitment.kind))
+    if template:
+        params.append(f"template={template}")
+    anchor = "#log" if commitment.kind == Kind.CALL else "#composer"
+    return f"{base}?{'&'.join(params)}{anchor}" if params else f"{base}{anchor}"
 
 
 def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[AttentionItem]:

@@ -19,6 +19,7 @@ from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.reasons import commitment_reason
 from agencydesk.messaging import selectors, services
+from agencydesk.messaging.choices import TemplateKind
 from agencydesk.messaging.forms import ComposerForm, LogForm
 from agencydesk.messaging.models import Message
 
@@ -62,9 +63,14 @@ def _can_write(request: HttpRequest, client) -> bool:
 @login_required
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client_or_404(request, pk)
-    initial = {}
+    initial: dict[str, object] = {}
     if request.GET.get("conversation", "").isdigit():
         initial["conversation"] = int(request.GET["conversation"])
+    template = request.GET.get("template")
+    if template in (TemplateKind.FOLLOW_UP, TemplateKind.KEEP_IN_TOUCH):
+        contact = client.contacts.order_by("-is_primary", "pk").first()
+        initial["text"] = services.template_text(kind=template, client=client, contact=contact)
+        initial["awaiting_client"] = template == TemplateKind.FOLLOW_UP
     composer = ComposerForm(client=client, initial=initial)
     log_form = LogForm(initial={"sent_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
     return render(
