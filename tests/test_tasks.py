@@ -63,6 +63,23 @@ def test_redis_backend_runs_tasks_in_a_separate_worker_process(tmp_path):
         return done.stdout
 
     run("manage", "migrate", "--noinput")
+    send = (
+        "from django.utils import timezone\n"
+        "from agencydesk.clients.services import client_create\n"
+        "from agencydesk.messaging.services import message_send\n"
+        "import django_rq\n"
+        "django_rq.get_queue('default').empty()\n"
+        "c = client_create(by=None, at=timezone.now(), name='Acme', crisis_mode=True)\n"
+        "box = message_send(client=c, text='Hello', by=None, at=timezone.now())\n"
+        "print('state', box.state, 'queued', django_rq.get_queue('default').count)\n"
+    )
+    assert "state queued queued 1" in run("manage", "shell", "-c", send)
+    run("worker", "--burst", "--no-clock")
+    delivered = (
+        "from agencydesk.messaging.models import Delivery, OutboundMessage\n"
+        "print('deliveries', Delivery.objects.count(), OutboundMessage.objects.get().state)\n"
+    )
+    assert "deliveries 1 sent" in run("manage", "shell", "-c", delivered)
     enqueue = (
         "from django.utils import timezone\n"
         "from agencydesk.calendars.selectors import calendar_default\n"
@@ -71,6 +88,10 @@ def test_redis_backend_runs_tasks_in_a_separate_worker_process(tmp_path):
         "from django_tasks_rq.backend import RQBackend\n"
         "import django_rq\n"
         "django_rq.get_queue('default').empty()\n"
+        "from django_rq.queues import get_queue\n"
+        "from rq.registry import FinishedJobRegistry\n"
+        "reg = FinishedJobRegistry(queue=get_queue('default'))\n"
+        "[reg.remove(j) for j in reg.get_job_ids()]\n"
         "calendar_save(calendar=calendar_default(), by=None, at=timezone.now(), hours='mon-fri 07:00-15:00')\n"
         "print('queued', django_rq.get_queue('default').count)\n"
     )
@@ -85,3 +106,23 @@ def test_redis_backend_runs_tasks_in_a_separate_worker_process(tmp_path):
         "print('finished', len(ids), 'left', q.count)\n"
     )
     assert "finished 1 left 0" in run("manage", "shell", "-c", check)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_backend_delivers_the_outbox_in_the_worker(director):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from agencydesk import cli
+    from agencydesk.clients.services import client_create
+    from agencydesk.messaging.models import Delivery
+
+    with override_settings(TASKS=DB_TASKS):
+        client = client_create(by=director, at=timezone.now(), name="Acme", crisis_mode=True)
+        from agencydesk.messaging.services import message_send
+
+        outbox = message_send(client=client, text="Hello", by=director, at=timezone.now())
+        assert DBTaskResult.objects.count() == 1 and not Delivery.objects.exists()
+        assert cli.main(["worker", "--burst", "--no-clock"]) == 0
+    outbox.refresh_from_db()
+    assert outbox.state == "sent" and Delivery.objects.count() == 1

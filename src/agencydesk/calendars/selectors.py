@@ -18,8 +18,20 @@ _engines_lock = threading.Lock()
 
 
 def calendar_default() -> BusinessCalendar:
-    """The agency default calendar (created by migration, so it always exists)."""
-    return BusinessCalendar.objects.get(is_default=True)
+    """The agency default calendar.
+
+    The first migration creates it; should it ever be missing (deleted in the
+    back office, a flushed database) it is made again from the same settings
+    rather than failing every timer.
+    """
+    from agencydesk.calendars.defaults import default_calendar_fields
+
+    calendar = BusinessCalendar.objects.filter(is_default=True).first()
+    if calendar is None:
+        calendar, _created = BusinessCalendar.objects.get_or_create(
+            is_default=True, defaults=default_calendar_fields()
+        )
+    return calendar
 
 
 def calendar_engine_build(calendar: BusinessCalendar) -> WorkCalendar:
