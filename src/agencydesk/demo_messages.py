@@ -111,7 +111,7 @@ PHRASES = {
         ],
     },
 }
-TOPICS = ["General", "Design", "Texts", "Documents", "Ideas & requests"]
+TOPICS = ["general", "design", "texts", "documents", "ideas"]  # the standard forum topics
 
 
 def _lang(client: Client) -> str:
@@ -174,7 +174,7 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
             day += timedelta(days=rng.randint(2, 5))
         # The current state, different per client, so Today has every kind of timer.
         variant = index % 6
-        key = f"demo-{client.pk}-General" if channel == "telegram" else f"demo-{client.pk}-mail"
+        key = f"demo-{client.pk}-general" if channel == "telegram" else f"demo-{client.pk}-mail"
         if variant == 0:  # an open question asked this morning
             at = _working_moment(client, now - timedelta(hours=3))
             if at < now:
@@ -188,7 +188,7 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
                         {
                             "text": rng.choice(phrases["ask"]),
                             "key": key,
-                            "topic": "General",
+                            "topic": "general",
                             "channel": channel,
                         },
                     )
@@ -205,7 +205,7 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
                     {
                         "text": rng.choice(phrases["ask"]),
                         "key": key,
-                        "topic": "General",
+                        "topic": "general",
                         "channel": channel,
                     },
                 )
@@ -235,7 +235,7 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
                         "text": rng.choice(phrases["touch"]),
                         "key": key,
                         "channel": channel,
-                        "topic": "General",
+                        "topic": "general",
                     },
                 )
             )

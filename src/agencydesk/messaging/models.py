@@ -39,7 +39,14 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.get_channel_display()} {self.external_key}"
+        return self.title or f"{self.get_channel_display()} {self.topic_label or self.external_key}"
+
+    @property
+    def topic_label(self) -> str:
+        """The topic in the reader's language when it is one of the standard ones."""
+        from agencydesk.messaging.choices import Topic
+
+        return str(Topic(self.topic).label) if self.topic in Topic.values else self.topic
 
 
 class Message(models.Model):

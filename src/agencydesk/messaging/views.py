@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,7 +103,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(
                     request,
                     _("Held for the client's working hours: it goes out %(when)s (client time).")
-                    % {"when": local.strftime("%a %d.%m %H:%M")},
+                    % {"when": formats.date_format(local, "D j E H:i")},
                 )
             else:
                 messages.success(request, _("Sent."))
