@@ -3,11 +3,14 @@
 One chromium per session, a fresh browser context (cookies, storage) per test.
 Every test gets the transactional database through ``live_server``: it is
 flushed after each test, so ``migration_data`` puts back the rows the data
-migrations create (the agency default calendar, the service catalogue).
+migrations create (the agency default calendar, the service catalogue, the
+message templates) by running their functions again.
 
-Why not ``django_db_serialized_rollback``: once Playwright's loop runs in the
-main thread, asgiref hands Django a new connection object per context, and the
-serialized copy pytest-django keeps on the old one is no longer found.
+Why not ``django_db_serialized_rollback``: Django keeps connections in an asgiref
+Local that switches to context-variable storage when the thread has a running
+event loop. Once Playwright's loop runs in the main thread, the test code gets a
+new connection object, and the serialized copy of the database kept on the old
+one is no longer found: nothing would be restored.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import pytest
 from conftest import chromium_path, require
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, WebError
 
     from agencydesk.accounts.models import User
     from agencydesk.clients.models import (
@@ -99,25 +102,45 @@ def browser_problems() -> Problems:
 
 
 @pytest.fixture
-def context(browser: Browser, live_server, browser_problems: Problems) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-US")
-    ctx.set_default_timeout(TIMEOUT_MS)
-    ctx.set_default_navigation_timeout(TIMEOUT_MS)
+def new_context(
+    browser: Browser, live_server, browser_problems: Problems
+) -> Iterator[Callable[..., BrowserContext]]:
+    """``new_context(**options)``: a fresh context on the live server, closed after the test.
+
+    Console errors and uncaught exceptions of its pages go to ``browser_problems``.
+    """
+    contexts: list[BrowserContext] = []
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
             location = message.location.get("url", "") if message.location else ""
             browser_problems.console_errors.append(f"{message.text} [{location}]")
 
-    def on_page_error(error: Error) -> None:
-        browser_problems.page_errors.append(f"uncaught: {error}")
+    def on_web_error(web_error: WebError) -> None:
+        browser_problems.page_errors.append(f"uncaught: {web_error.error}")
 
-    ctx.on("console", on_console)
-    ctx.on("weberror", lambda web_error: on_page_error(web_error.error))
+    def _new(**options: Any) -> BrowserContext:
+        ctx = browser.new_context(
+            **{"base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US", **options}
+        )
+        ctx.set_default_timeout(TIMEOUT_MS)
+        ctx.set_default_navigation_timeout(TIMEOUT_MS)
+        ctx.on("console", on_console)
+        ctx.on("weberror", on_web_error)
+        contexts.append(ctx)
+        return ctx
+
     try:
-        yield ctx
+        yield _new
     finally:
-        ctx.close()
+        for ctx in contexts:
+            ctx.close()
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """The test's browser context: an English-speaking browser, 1280 px wide."""
+    return new_context()
 
 
 @pytest.fixture
@@ -128,34 +151,45 @@ def page(context: BrowserContext) -> Page:
 # --- signing in and the language ---------------------------------------------------------------
 
 
-def login(page: Page, username: str, password: str | None = None) -> Page:
-    """Sign in through the login form; ends on the page the app sends a user to (the client list)."""
+def landing_path() -> str:
+    """Where the app sends a user who just signed in (``LOGIN_REDIRECT_URL``)."""
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def login(page: Page, username: str, password: str | None = None, *, next: str = "") -> Page:
+    """Sign in through the login form; ends on ``next``, or where the app sends a user to."""
+    from urllib.parse import urlencode
+
     from playwright.sync_api import expect
 
     from agencydesk.accounts.tests.factories import TEST_PASSWORD
 
-    page.goto("/accounts/login/")
+    page.goto("/accounts/login/" + (f"?{urlencode({'next': next})}" if next else ""))
     page.fill("#id_username", username)
     page.fill("#id_password", password or TEST_PASSWORD)
     with page.expect_navigation():
         page.locator("section.login button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/clients/$"))
+    expect(page).to_have_url(re.compile(re.escape(next or landing_path()) + "$"))
     return page
 
 
 @pytest.fixture
 def login_as(page: Page) -> Callable[..., Page]:
-    """``login_as(user)``: the test's page, signed in as ``user`` through the login form."""
+    """``login_as(user, next="/clients/")``: the test's page, signed in through the login form."""
 
-    def _login(user: User, password: str | None = None) -> Page:
-        return login(page, user.username, password)
+    def _login(user: User, password: str | None = None, *, next: str = "") -> Page:
+        return login(page, user.username, password, next=next)
 
     return _login
 
 
 @pytest.fixture
 def director_page(agency: Agency, login_as) -> Page:
-    return login_as(agency.director)
+    """Signed in as the director through the form, on the client list."""
+    return login_as(agency.director, next="/clients/")
 
 
 def switch_language(page: Page, code: str) -> None:
@@ -167,11 +201,27 @@ def switch_language(page: Page, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
-def set_language_cookie(context: BrowserContext, base_url: str, code: str) -> None:
-    """What the switcher leaves behind, without a page visit: Django's language cookie."""
+def language_cookie(base_url: str, code: str) -> dict[str, str]:
+    """What the switcher leaves behind: Django's language cookie, for ``add_cookies``."""
     from django.conf import settings
 
-    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": base_url}])
+    return {"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": base_url}
+
+
+def session_cookie(base_url: str, user: User) -> dict[str, str]:
+    """A session of ``user`` made on the server, for ``add_cookies``: signed in without the form.
+
+    For tests about other pages: the login form has its own flow tests, and skipping it
+    saves two page loads a test.
+    """
+    from django.conf import settings
+    from django.test import Client as DjangoClient
+
+    client = DjangoClient()
+    # The first backend (axes) cannot load users back from a session: name the one that can.
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}
 
 
 # --- a small agency ----------------------------------------------------------------------------
@@ -191,7 +241,6 @@ class Agency:
     key_event: KeyEvent
     topic: MonitoringTopic
     link: WorkingFileLink
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _name(user: User, first: str, last: str) -> User:
@@ -201,8 +250,36 @@ def _name(user: User, first: str, last: str) -> User:
     return user
 
 
+@pytest.fixture(scope="session")
+def _data_migrations() -> list[Callable[[Any, Any], None]]:
+    """The forward functions of the project's data migrations, in migration order."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    plan: list[tuple[str, str]] = []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
+    return [
+        operation.code
+        for node in plan
+        if loader.graph.nodes[node].__module__.startswith("agencydesk.")
+        for operation in loader.graph.nodes[node].operations
+        if isinstance(operation, RunPython)
+    ]
+
+
 @pytest.fixture
-def agency(live_server, django_db_serialized_rollback, director, am, specialist) -> Agency:
+def migration_data(live_server, _data_migrations) -> None:
+    """The rows the data migrations create (each is idempotent), back after the last flush."""
+    from django.apps import apps
+
+    for forwards in _data_migrations:
+        forwards(apps, None)
+
+
+@pytest.fixture
+def agency(live_server, migration_data, director, am, specialist) -> Agency:
     """A director, two account managers, a specialist and three clients with their records."""
     from django.utils import timezone
 
@@ -210,6 +287,7 @@ def agency(live_server, django_db_serialized_rollback, director, am, specialist)
     from agencydesk.clients import services
     from agencydesk.clients.models import Contract, MonitoringTopic, Service, WorkingFileLink
     from agencydesk.clients.tests.factories import ContractFactory, KeyEventFactory
+    from agencydesk.messaging.services import message_record
 
     now = timezone.now()
     _name(director, "Natalia", "Voronova")
@@ -302,6 +380,17 @@ def agency(live_server, django_db_serialized_rollback, director, am, specialist)
         ),
         by=director,
         at=now,
+    )
+
+    # A question from the client an hour ago: something on Today and in the message timeline.
+    message_record(
+        client=northwind,
+        channel="email",
+        direction="in",
+        sent_at=now - dt.timedelta(hours=1),
+        text="Could you send the draft press release for the launch by Friday?",
+        at=now,
+        author="charlotte.hughes@northwind.example",
     )
 
     severny = services.client_create(

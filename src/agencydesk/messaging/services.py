@@ -54,7 +54,7 @@ def conversation_for(
         client=client,
         channel=channel,
         external_key=external_key,
-        defaults={"created_at": at, "topic": topic, "title": topic},
+        defaults={"created_at": at, "topic": topic},
     )
     return conversation
 
