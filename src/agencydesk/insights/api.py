@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from agencydesk.accounts.models import User
 from agencydesk.clients.api import ERRORS
-from agencydesk.insights.selectors import attention_items
+from agencydesk.insights.selectors import attention_items, attention_target
 
 router = Router(tags=["attention"])
 
@@ -44,15 +42,7 @@ def attention(
     request: HttpRequest,
     user: str | None = Query(None, max_length=150, description="username; default: you"),
 ) -> dict[str, Any]:
-    me: User = request.user  # type: ignore[assignment]
-    target = me
-    if user and user != me.username:
-        if not me.is_director:
-            raise PermissionDenied("only directors see another person's queue")
-        found = User.objects.filter(username=user, is_active=True).first()
-        if found is None:
-            raise Http404(f"no active user {user!r}")
-        target = found
+    target = attention_target(me=request.user, username=user)  # type: ignore[arg-type]
     now = timezone.now()
     items = attention_items(user=target, now=now)
     return {

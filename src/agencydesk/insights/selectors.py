@@ -44,6 +44,22 @@ class AttentionItem:
     action: str
 
 
+def attention_target(*, me: User, username: str | None) -> User:
+    """Whose Today to show: your own, or (for directors only) another active person's."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.utils.translation import gettext as _g
+
+    if not username or username == me.username:
+        return me
+    if not me.is_director:
+        raise PermissionDenied(_g("Only directors see another person's queue."))
+    target = User.objects.filter(username=username, is_active=True).first()
+    if target is None:
+        raise Http404(_g("No such person."))
+    return target
+
+
 def attention_queryset(*, user: User, now: datetime) -> QuerySet[Commitment]:
     """Today for one person: one indexed query over their active commitments."""
     return (

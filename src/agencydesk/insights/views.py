@@ -5,23 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
-from agencydesk.insights.selectors import attention_items, director_overview, response_stats
+from agencydesk.insights.selectors import (
+    attention_items,
+    attention_target,
+    director_overview,
+    response_stats,
+)
 
 
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
-    me: User = request.user  # type: ignore[assignment]
-    target = me
-    username = request.GET.get("user")
-    if username and username != me.username:
-        if not me.is_director:
-            raise PermissionDenied(_("Only directors see another person's queue."))
-        target = get_object_or_404(User, username=username, is_active=True)
+    target = attention_target(me=request.user, username=request.GET.get("user"))  # type: ignore[arg-type]
     now = timezone.now()
     items = attention_items(user=target, now=now)
     context = {
