@@ -38,7 +38,10 @@ class CalendarForm(forms.ModelForm):
 
 class ExceptionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=ExceptionKind.choices)
+    # A blank first choice, so the empty extra rows of the formset stay unchanged.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *ExceptionKind.choices], required=False
+    )
     hours = forms.CharField(
         label=_("Hours"),
         required=False,
@@ -49,6 +52,8 @@ class ExceptionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        if not data.get("kind"):
+            self.add_error("kind", _("Choose what kind of day this is."))
         if data.get("kind") == ExceptionKind.SHORTENED and not data.get("hours"):
             self.add_error("hours", _("Give the hours of this day, for example 09:00-17:00."))
         if data.get("kind") == ExceptionKind.DAY_OFF:

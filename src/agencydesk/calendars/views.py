@@ -110,6 +110,12 @@ def calendar_engine_or_none(form: CalendarForm, formset, calendar) -> WorkCalend
         return str(exc)
 
 
+def _offset(moment) -> str:
+    """UTC+05:00 style, as people write it."""
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
 def _preview(engine: WorkCalendar | str) -> dict:
     if isinstance(engine, str):
         return {"error": engine}
@@ -126,7 +132,7 @@ def _preview(engine: WorkCalendar | str) -> dict:
         "days": calendar_days_preview(engine=engine, first=local_now.date(), days=PREVIEW_DAYS),
         "week_hours": sum((e - s) for day in range(7) for s, e in engine.weekly.get(day, [])) / 60,
         "timezone": engine.timezone,
-        "offset": local_now.strftime("%z"),
+        "offset": _offset(local_now),
         "own_offset_hours": (local_now.utcoffset() or timedelta()).total_seconds() / 3600,
     }
 

@@ -17,4 +17,6 @@ def audit_for_object(*, obj: models.Model) -> QuerySet[AuditLog]:
 
 
 def audit_for_client(*, client_id: int, limit: int = 50) -> QuerySet[AuditLog]:
-    return AuditLog.objects.filter(client_id=client_id).select_related("actor")[:limit]
+    return AuditLog.objects.filter(client_id=client_id).select_related("actor", "content_type")[
+        :limit
+    ]

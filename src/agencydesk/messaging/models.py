@@ -39,7 +39,13 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"{self.get_channel_display()} {self.topic_label or self.external_key}"
+        if self.title:
+            return self.title
+        if self.topic:
+            return f"{self.get_channel_display()} · {self.topic_label}"
+        if self.external_key == "main":
+            return f"{self.get_channel_display()} · {_('main thread')}"
+        return f"{self.get_channel_display()} · {self.external_key}"
 
     @property
     def topic_label(self) -> str:
