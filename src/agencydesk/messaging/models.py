@@ -44,7 +44,8 @@ class Conversation(models.Model):
         if self.topic:
             return f"{self.get_channel_display()} · {self.topic_label}"
         if self.external_key == "main":
-            return f"{self.get_channel_display()} · {_('main thread')}"
+            main = _("main thread")
+            return f"{self.get_channel_display()} · {main}"
         return f"{self.get_channel_display()} · {self.external_key}"
 
     @property
