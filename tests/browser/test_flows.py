@@ -487,3 +487,35 @@ def test_an_account_manager_edits_only_the_clients_they_run(agency: Agency, page
     expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
     response = page.goto(f"/clients/{agency.balkan.pk}/edit/")
     assert response is not None and response.status == 403
+
+
+# --- Today ----------------------------------------------------------------------------------------
+
+
+def test_today_leads_to_the_reply_and_the_reply_clears_the_item(agency: Agency, login_as):
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.messaging.models import Message
+
+    page = login_as(agency.am, next="/today/")
+    item = page.locator(".attention-item", has_text="Northwind").filter(
+        has_text="draft press release"
+    )
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("one business day")
+    with page.expect_navigation():
+        item.get_by_role("link").last.click()
+    expect(page.locator("#composer")).to_be_visible()
+    expect(page.locator("[data-testid=delivery]")).to_be_visible()
+    page.locator("#id_text").fill("Dear Charlotte, the draft will reach you on Thursday.")
+    with page.expect_navigation():
+        page.locator("#composer").get_by_role("button").last.click()
+    expect(page.locator(".msg.out").last).to_contain_text("the draft will reach you on Thursday")
+    assert Message.objects.filter(direction="out", client=agency.northwind).count() == 1
+    assert (
+        not Commitment.objects.filter(client=agency.northwind, state__in=["open", "breached"])
+        .exclude(kind="keep_in_touch")
+        .exists()
+    )
+    with page.expect_navigation():
+        page.goto(page.url.split("/clients/")[0] + "/today/")
+    expect(page.locator(".attention-item", has_text="draft press release")).to_have_count(0)

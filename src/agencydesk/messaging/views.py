@@ -72,7 +72,9 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
         initial["text"] = services.template_text(kind=template, client=client, contact=contact)
         initial["awaiting_client"] = template == TemplateKind.FOLLOW_UP
     composer = ComposerForm(client=client, initial=initial)
-    log_form = LogForm(initial={"sent_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    log_form = LogForm(
+        prefix="log", initial={"sent_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    )
     return render(
         request, "messaging/timeline.html", _timeline_context(request, client, composer, log_form)
     )
@@ -108,7 +110,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Sent."))
             return redirect(reverse("messaging:timeline", args=[client.pk]) + "#composer")
-    log_form = LogForm()
+    log_form = LogForm(prefix="log")
     return render(
         request,
         "messaging/timeline.html",
@@ -122,7 +124,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 def log(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client_or_404(request, pk)
     _require_edit(request, client)
-    log_form = LogForm(request.POST)
+    log_form = LogForm(request.POST, prefix="log")
     if log_form.is_valid():
         data = log_form.cleaned_data
         services.message_record(

@@ -30,6 +30,7 @@ them first; without it the command refuses to run when they exist.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -41,7 +42,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from rich.console import Console
 from rich.progress import (
@@ -252,6 +253,26 @@ def _moments(values: np.ndarray) -> list[datetime | None]:
         None if v == NONE else d.replace(tzinfo=UTC)
         for v, d in zip(values.tolist(), naive, strict=True)
     ]
+
+
+def _datetimes(values: np.ndarray, vendor: str) -> list[Any]:
+    """A DateTimeField column for the driver from int64 UTC microseconds (NONE: NULL).
+
+    SQLite gets exactly the text Django stores, ``str()`` of the naive UTC
+    moment (no fraction when it is zero), built by NumPy for the whole column;
+    PostgreSQL gets aware datetimes.
+    """
+    null = values == NONE
+    if vendor != "sqlite":
+        return [None if n else d for n, d in zip(null.tolist(), _moments(values), strict=True)]
+    moments = values.view("datetime64[us]")
+    text = np.where(
+        values % US == 0,
+        np.datetime_as_string(moments, unit="s"),
+        np.datetime_as_string(moments, unit="us"),
+    )
+    text = np.strings.replace(text, "T", " ")
+    return [None if n else t for n, t in zip(null.tolist(), text.tolist(), strict=True)]
 
 
 def _ids(values: np.ndarray, ids: np.ndarray) -> list[int | None]:
@@ -1126,18 +1147,11 @@ class Generator:
     @staticmethod
     def _adapt(field: models.Field, col: Any, k: int) -> list[Any]:
         """A column in the form the database driver takes, as ``get_db_prep_save`` would give it."""
+        db = connections[DEFAULT_DB_ALIAS]  # the object itself: the proxy costs a lookup per use
         if col is None:
-            return [field.get_db_prep_save(field.get_default(), connection)] * k
+            return [field.get_db_prep_save(field.get_default(), db)] * k
         if isinstance(field, models.DateTimeField) and isinstance(col, np.ndarray):
-            naive = col.astype("datetime64[us]").tolist()
-            if connection.vendor == "sqlite":  # what Django stores: str() of the naive UTC moment
-                return [
-                    None if v == NONE else str(d) for v, d in zip(col.tolist(), naive, strict=True)
-                ]
-            return [
-                None if v == NONE else d.replace(tzinfo=UTC)
-                for v, d in zip(col.tolist(), naive, strict=True)
-            ]
+            return _datetimes(col, db.vendor)
         if isinstance(col, np.ndarray):
             col = col.tolist()
         if isinstance(
@@ -1150,7 +1164,9 @@ class Generator:
             | models.ForeignKey,
         ):
             return list(col)  # plain values already
-        return [field.get_db_prep_save(v, connection) for v in col]
+        if isinstance(field, models.JSONField) and field.encoder is None and db.vendor == "sqlite":
+            return [None if v is None else json.dumps(v) for v in col]  # adapt_json_value
+        return [field.get_db_prep_save(v, db) for v in col]
 
     def _write_users(self, advance: Callable[[int], None]) -> None:
         joined = self.now_us - 800 * DAY
