@@ -73,11 +73,11 @@ def test_logging_a_call_that_expects_an_answer_opens_a_first_response(client, ac
     response = client.post(
         reverse("messaging:log", args=[acme.pk]),
         {
-            "channel": "phone",
-            "direction": "in",
-            "sent_at": "2026-03-10T10:00",
-            "text": "Звонил по поводу отчёта",
-            "needs_response": "on",
+            "log-channel": "phone",
+            "log-direction": "in",
+            "log-sent_at": "2026-03-10T10:00",
+            "log-text": "Звонил по поводу отчёта",
+            "log-needs_response": "on",
         },
     )
     assert response.status_code == 302
