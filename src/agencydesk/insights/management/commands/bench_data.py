@@ -34,7 +34,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from typing import Any
@@ -75,6 +75,7 @@ DAY = 24 * HOUR
 NONE = np.iinfo(np.int64).min  # "no moment" in the int64 microsecond arrays
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 BACKLOG = 3 * DAY  # the window of the active backlog, before now
+REBUILD_INDEXES_FROM = 50_000  # rows: load an empty table first, index it afterwards
 
 # Shared calendars besides the agency default: name, zone, hours, country, language.
 CALENDARS = [
@@ -296,7 +297,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reset", action="store_true", help="delete earlier bench data first")
         parser.add_argument(
-            "--analyze", action="store_true", help="ANALYZE the database afterwards"
+            "--analyze",
+            action="store_true",
+            help="afterwards ANALYZE (SQLite) or VACUUM ANALYZE (PostgreSQL: what autovacuum "
+            "does after a bulk load)",
         )
         parser.add_argument(
             "--plain",
@@ -349,7 +353,7 @@ class Command(BaseCommand):
         generator.write()
         if options["analyze"]:
             with console.status("ANALYZE…"), connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         total = time.perf_counter() - started
         if verbose:
             rows = sum(generator.written.values())
@@ -359,7 +363,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Writing: "
                 + ", ".join(f"{k} {v:.1f} s" for k, v in generator.timing.items())
-                + " (row values in Python, adapted for the driver, database inserts)"
+                + " (row values in Python, adapted for the driver, inserts, index rebuilds)"
             )
             self.stdout.write(
                 f"Generated {rows:,} rows on {connection.vendor} in {total:.1f} s "
@@ -392,9 +396,9 @@ def bench_reset() -> int:
     # millions of rows through the ORM's cascade would take minutes. (_raw_delete
     # is the ORM's own fast path for deletes without cascades.)
     for model in (Breach, OutboundMessage, Delivery, Commitment, Message, Conversation, Contact):
-        deleted += model.objects.filter(client__in=clients)._raw_delete(model.objects.db)
+        deleted += model.objects.filter(client__in=clients)._raw_delete(model.objects.db) or 0
     ids = list(bench_clients().values_list("pk", flat=True))
-    deleted += AuditLog.objects.filter(client_id__in=ids)._raw_delete(AuditLog.objects.db)
+    deleted += AuditLog.objects.filter(client_id__in=ids)._raw_delete(AuditLog.objects.db) or 0
     deleted += bench_clients().delete()[0]
     deleted += bench_users().delete()[0]
     deleted += BusinessCalendar.objects.filter(name__startswith=CALENDAR_PREFIX).delete()[0]
@@ -428,7 +432,9 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         self.written: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
-        self.timing = {"plan": 0.0, "adapt": 0.0, "insert": 0.0}  # of the batches written
+        # seconds spent, over all tables: row values in Python, adapting them for the
+        # driver, inserting, rebuilding indexes after a big load
+        self.timing = {"plan": 0.0, "adapt": 0.0, "insert": 0.0, "indexes": 0.0}
         self.plain = plain
 
     # --- planning ----------------------------------------------------------------
@@ -1062,20 +1068,67 @@ class Generator:
     ) -> np.ndarray:
         """Insert ``n`` rows in batches of ``--batch``; returns their ids in order."""
         fast = not self.plain and connection.vendor in ("sqlite", "postgresql")
+        # A big load into an empty table: build its secondary indexes once at the
+        # end (a sorted build) instead of updating them row by row, 40 % faster at
+        # 2M messages. One transaction holds the drop, the load and the rebuild,
+        # so an interrupted run leaves the table empty with every index in place.
+        rebuild = (
+            self._index_statements(model)
+            if fast and n >= REBUILD_INDEXES_FROM and not connection.in_atomic_block
+            else []
+        )
+        if rebuild and model.objects.exists():
+            rebuild = []
         ids = np.empty(n, dtype=np.int64)
-        for lo in range(0, n, self.batch):
-            hi = min(lo + self.batch, n)
-            t0 = time.perf_counter()
-            values = columns(lo, hi)
-            self.timing["plan"] += time.perf_counter() - t0
-            if fast:
-                ids[lo:hi] = self._copy(model, values, hi - lo)
-            else:
+        with transaction.atomic() if rebuild else nullcontext():
+            self._drop_indexes(rebuild)
+            for lo in range(0, n, self.batch):
+                hi = min(lo + self.batch, n)
                 t0 = time.perf_counter()
-                ids[lo:hi] = self._bulk_create(model, values, hi - lo)
-                self.timing["insert"] += time.perf_counter() - t0
-            advance(hi - lo)
+                values = columns(lo, hi)
+                self.timing["plan"] += time.perf_counter() - t0
+                if fast:
+                    ids[lo:hi] = self._copy(model, values, hi - lo)
+                else:
+                    t0 = time.perf_counter()
+                    ids[lo:hi] = self._bulk_create(model, values, hi - lo)
+                    self.timing["insert"] += time.perf_counter() - t0
+                advance(hi - lo)
+            t0 = time.perf_counter()
+            with connection.cursor() as cursor:
+                if rebuild and connection.vendor == "postgresql":
+                    # fire the deferred foreign key checks now: PostgreSQL builds no
+                    # index on a table with pending trigger events
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                for _name, sql in rebuild:
+                    cursor.execute(sql)
+            self.timing["indexes"] += time.perf_counter() - t0
         return ids
+
+    @staticmethod
+    def _index_statements(model: type[models.Model]) -> list[tuple[str, str]]:
+        """The model's non-unique secondary indexes that exist, as the schema editor creates them."""
+        with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+            editor.create_model(model)
+            statements = [str(sql) for sql in editor.deferred_sql]
+        with connection.cursor() as cursor:
+            existing = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        result = []
+        for sql in statements:
+            if not sql.startswith("CREATE INDEX "):
+                continue
+            name = sql.split('"')[1] if '"' in sql else sql.split()[2]
+            info = existing.get(name)
+            if info and info["index"] and not info["unique"] and not info["primary_key"]:
+                result.append((name, sql))
+        return result
+
+    @staticmethod
+    def _drop_indexes(indexes: list[tuple[str, str]]) -> None:
+        with connection.cursor() as cursor:
+            for name, _sql in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
 
     @staticmethod
     def _bulk_create(model: type[models.Model], values: dict[str, Any], k: int) -> list[int]:
