@@ -52,6 +52,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 AGENCYDESK = str(BIN / "agencydesk")
@@ -253,35 +254,29 @@ async def run_phase(
     name: str,
     jobs: list[Job],
     *,
-    port: int,
-    token: str,
+    clients: list[RawClient] | object,
     concurrency: int,
     duration: float,
     server_pid: int,
-    kind: str,
 ) -> Phase:
+    """``jobs`` through ``concurrency`` keep-alive connections, until done or ``duration``."""
     phase = Phase(name)
     queue: Iterator[Job] = iter(jobs)
     deadline = time.perf_counter() + duration
 
-    async def raw_worker() -> None:
-        client = RawClient(port, token)
-        try:
-            while time.perf_counter() < deadline:
-                job = next(queue, None)
-                if job is None:
-                    return
-                raw = client.encode(job)
-                t0 = time.perf_counter()
-                status, body = await client.request(raw)
-                phase.results.append(Result(job, status, time.perf_counter() - t0, body))
-        finally:
-            await client.close()
+    async def raw_worker(client: RawClient) -> None:
+        while time.perf_counter() < deadline:
+            job = next(queue, None)
+            if job is None:
+                return
+            raw = client.encode(job)
+            t0 = time.perf_counter()
+            status, body = await client.request(raw)
+            phase.results.append(Result(job, status, time.perf_counter() - t0, body))
 
-    async def httpx_worker(http: object) -> None:
+    async def httpx_worker(http: Any) -> None:
         import httpx
 
-        assert isinstance(http, httpx.AsyncClient)
         while time.perf_counter() < deadline:
             job = next(queue, None)
             if job is None:
@@ -295,25 +290,57 @@ async def run_phase(
             phase.results.append(Result(job, status, time.perf_counter() - t0, body))
 
     cpu0, server0, t0 = time.process_time(), cpu_seconds(server_pid), time.perf_counter()
+    if isinstance(clients, list):
+        await asyncio.gather(*(raw_worker(c) for c in clients[:concurrency]))
+    else:
+        await asyncio.gather(*(httpx_worker(clients) for _ in range(concurrency)))
+    phase.elapsed = time.perf_counter() - t0
+    phase.client_cpu = time.process_time() - cpu0
+    phase.server_cpu = cpu_seconds(server_pid) - server0
+    return phase
+
+
+async def run_phases(
+    plan: list[tuple[str, list[Job], int, float]],
+    *,
+    port: int,
+    token: str,
+    kind: str,
+    server_pid: int,
+) -> list[Phase]:
+    """Every phase over one pool of keep-alive connections, opened once."""
+    size = max(concurrency for _name, _jobs, concurrency, _duration in plan)
+    phases = []
     if kind == "httpx":
         import httpx
 
         async with httpx.AsyncClient(
             base_url=f"http://{HOST}:{port}",
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-            },
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
             timeout=60,
         ) as http:
-            await asyncio.gather(*(httpx_worker(http) for _ in range(concurrency)))
-    else:
-        await asyncio.gather(*(raw_worker() for _ in range(concurrency)))
-    phase.elapsed = time.perf_counter() - t0
-    phase.client_cpu = time.process_time() - cpu0
-    phase.server_cpu = cpu_seconds(server_pid) - server0
-    return phase
+            for name, jobs, concurrency, duration in plan:
+                phases.append(
+                    await run_phase(
+                        name, jobs, clients=http, concurrency=concurrency, duration=duration,
+                        server_pid=server_pid,
+                    )
+                )  # fmt: skip
+        return phases
+    pool = [RawClient(port, token) for _ in range(size)]
+    try:
+        for name, jobs, concurrency, duration in plan:
+            phases.append(
+                await run_phase(
+                    name, jobs, clients=pool, concurrency=concurrency, duration=duration,
+                    server_pid=server_pid,
+                )
+            )  # fmt: skip
+    finally:
+        for client in pool:
+            await client.close()
+    return phases
 
 
 # --- the workload ------------------------------------------------------------------
@@ -481,22 +508,17 @@ def main() -> int:
         )
         probe = ingest_jobs(agency, args.probe, prefix=f"probe-{run_id}", duplicates=0, seed=3)
 
-        def phase(name: str, batch: list[Job], concurrency: int, duration: float) -> Phase:
-            return asyncio.run(
-                run_phase(
-                    name, batch, port=port, token=token, concurrency=concurrency,
-                    duration=duration, server_pid=server.pid, kind=args.client,
-                )
-            )  # fmt: skip
-
         log(f"Load: {args.client} client, {os.cpu_count()} CPUs, load average {load()}")
-        phases = [
-            phase("warm-up", noop_jobs(300) + warm, args.concurrency, 60),
-            phase("noop", noop_jobs(max(n, 2000)), args.concurrency, args.duration),
-            phase("ingest", jobs, args.concurrency, args.duration),
-            phase("noop 1", noop_jobs(args.probe), 1, 30),
-            phase("ingest 1", probe, 1, 30),
+        plan = [
+            ("warm-up", noop_jobs(300) + warm, args.concurrency, 60.0),
+            ("noop", noop_jobs(max(n, 2000)), args.concurrency, args.duration),
+            ("ingest", jobs, args.concurrency, args.duration),
+            ("noop 1", noop_jobs(args.probe), 1, 30.0),
+            ("ingest 1", probe, 1, 30.0),
         ]
+        phases = asyncio.run(
+            run_phases(plan, port=port, token=token, kind=args.client, server_pid=server.pid)
+        )
         _warmup, noop, ingest, noop_seq, ingest_seq = phases
         log(f"Results (load average {load()}):")
         for p in (noop, ingest):

@@ -184,7 +184,7 @@ class TestEditorPage:
             },
         )
         body = response.content.decode()
-        assert "UTC+0500" in body
+        assert "UTC+05:00" in body
         assert "closed" not in body  # open every day
         bad = client.get(
             reverse("calendars:client_preview", args=[c.pk]),
