@@ -15,6 +15,24 @@ from agencydesk.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests here go straight to the WSGI app, not through Django's test client.
+
+    Django closes "obsolete" connections when a request starts and ends; inside a
+    test's transaction that would close PostgreSQL's connection under the test.
+    The test client switches this off; do the same for schemathesis' calls.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(db):
     from django.utils import timezone

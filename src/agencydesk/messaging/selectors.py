@@ -29,14 +29,20 @@ def message_search(*, client: Client, query: str) -> QuerySet[Message]:
     query = query.strip()
     if not query:
         return qs
+    words = re.findall(r"\w+", query)
+    if not words:
+        return qs
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
+        # Every word as a prefix ("пятниц" finds "пятницу"): no stemming needed
+        # across Russian, Ukrainian, Bulgarian and English.
+        prefixes = " & ".join(f"{word}:*" for word in words)
         return qs.annotate(search=SearchVector("text", config="simple")).filter(
-            search=SearchQuery(query, config="simple", search_type="websearch")
+            search=SearchQuery(prefixes, config="simple", search_type="raw")
         )
     # SQLite's LIKE folds case for ASCII only; its REGEXP is Python's, which folds Cyrillic too.
-    for word in query.split():
+    for word in words:
         qs = qs.filter(text__iregex=re.escape(word))
     return qs
 

@@ -1,9 +1,10 @@
 """``agencydesk manage bench_data``: a large, realistic data set for benchmarks, fast.
 
     agencydesk manage bench_data --clients 1000 --messages 2000000 [--managers 50]
-        [--seed 1] [--reset] [--batch 5000] [--now 2026-03-10T12:00:00+03:00]
+        [--months 6] [--seed 1] [--reset] [--batch 5000] [--now 2026-03-10T12:00:00+03:00]
+        [--analyze] [--keep-indexes] [--plain]
 
-Rows are planned with NumPy and written with ``bulk_create`` in batches; the
+Rows are planned with NumPy, then written in batches of ``--batch`` rows; the
 services are not called, so nothing is audited and no task is queued. The
 shape follows the desk's own rules, so the ledger looks like months of use:
 
@@ -14,14 +15,25 @@ shape follows the desk's own rules, so the ledger looks like months of use:
   agency default calendar or one of four shared ``[bench] …`` calendars;
 * ``--messages`` messages over the last ``--months`` months, in episodes: the
   client writes (sometimes a question), the desk acknowledges after 5 business
-  minutes when nobody has answered, the manager replies (median ~4 business
-  minutes, a tail of slow answers); or the agency writes first, sometimes
-  waiting for the client. Every message gets the commitments the rules would
-  have opened (first response, question, keep in touch, follow-up), met by
-  the message that met them, breached with a breach record when late;
+  minutes when nobody has answered (an automatic message and its outbox row),
+  the manager replies (median ~4 business minutes, a tail of slow answers); or
+  the agency writes first, sometimes waiting for the client. Every message gets
+  the commitments the rules would have opened (first response, question, keep
+  in touch, follow-up), met by the message that met them, breached with a
+  breach record when late;
 * in the last three days a backlog per client of 3-10 active commitments
   (open, breached, escalated, some visible only later), so Today holds about
-  20-200 items per manager.
+  20-200 items per manager. Nothing is left for the desk's clock to do.
+
+Writing: small tables with ``bulk_create``; the big ones (messages, outbox,
+commitments, breaches) column by column into ``COPY`` (PostgreSQL) or
+``executemany`` (SQLite): ``bulk_create`` spends ~3/4 of its time preparing each
+value of each row, which made 2M messages take 6 minutes instead of ~2.
+``--plain`` uses ``bulk_create`` everywhere. A big load into an empty table
+drops its non-unique indexes and builds them at the end, in the same
+transaction (an interrupted run leaves the table empty with its indexes);
+``--keep-indexes`` turns that off. ``--analyze`` runs ANALYZE (SQLite) or
+VACUUM ANALYZE (PostgreSQL, what autovacuum does after a bulk load).
 
 Bench rows are recognised by name: users ``bench-…``, their clients (and
 everything of those clients), calendars ``[bench] …``. ``--reset`` deletes
@@ -303,6 +315,11 @@ class Command(BaseCommand):
             "does after a bulk load)",
         )
         parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="update the indexes row by row even for a big load into an empty table",
+        )
+        parser.add_argument(
             "--plain",
             action="store_true",
             help="insert every table with bulk_create (about 3x slower; the default uses "
@@ -345,6 +362,7 @@ class Command(BaseCommand):
             now=now,
             console=console,
             plain=options["plain"],
+            rebuild_indexes=not options["keep_indexes"],
         )
         t0 = time.perf_counter()
         with console.status("Planning rows…"):
@@ -418,6 +436,7 @@ class Generator:
         now: datetime,
         console: Console,
         plain: bool = False,
+        rebuild_indexes: bool = True,
     ) -> None:
         self.n_clients = clients
         self.n_messages = messages
@@ -436,6 +455,7 @@ class Generator:
         # driver, inserting, rebuilding indexes after a big load
         self.timing = {"plan": 0.0, "adapt": 0.0, "insert": 0.0, "indexes": 0.0}
         self.plain = plain
+        self.rebuild_indexes = rebuild_indexes
 
     # --- planning ----------------------------------------------------------------
 
@@ -1074,7 +1094,10 @@ class Generator:
         # so an interrupted run leaves the table empty with every index in place.
         rebuild = (
             self._index_statements(model)
-            if fast and n >= REBUILD_INDEXES_FROM and not connection.in_atomic_block
+            if fast
+            and self.rebuild_indexes
+            and n >= REBUILD_INDEXES_FROM
+            and not connection.in_atomic_block
             else []
         )
         if rebuild and model.objects.exists():
