@@ -271,13 +271,11 @@ def _moments(values: np.ndarray) -> list[datetime | None]:
 def _datetimes(values: np.ndarray, vendor: str) -> list[Any]:
     """A DateTimeField column for the driver from int64 UTC microseconds (NONE: NULL).
 
-    SQLite gets exactly the text Django stores, ``str()`` of the naive UTC
-    moment (no fraction when it is zero), built by NumPy for the whole column;
-    PostgreSQL gets aware datetimes.
+    Text built by NumPy for the whole column: on SQLite exactly what Django
+    stores, ``str()`` of the naive UTC moment (no fraction when it is zero); on
+    PostgreSQL the same with ``+00:00``, which ``COPY`` reads as timestamptz.
     """
     null = values == NONE
-    if vendor != "sqlite":
-        return [None if n else d for n, d in zip(null.tolist(), _moments(values), strict=True)]
     moments = values.view("datetime64[us]")
     text = np.where(
         values % US == 0,
@@ -285,6 +283,8 @@ def _datetimes(values: np.ndarray, vendor: str) -> list[Any]:
         np.datetime_as_string(moments, unit="us"),
     )
     text = np.strings.replace(text, "T", " ")
+    if vendor != "sqlite":
+        text = np.strings.add(text, "+00:00")
     return [None if n else t for n, t in zip(null.tolist(), text.tolist(), strict=True)]
 
 
@@ -1240,8 +1240,9 @@ class Generator:
             | models.ForeignKey,
         ):
             return list(col)  # plain values already
-        if isinstance(field, models.JSONField) and field.encoder is None and db.vendor == "sqlite":
-            return [None if v is None else json.dumps(v) for v in col]  # adapt_json_value
+        if isinstance(field, models.JSONField) and field.encoder is None:
+            # adapt_json_value: json.dumps (SQLite); COPY's text format takes the same (jsonb)
+            return [None if v is None else json.dumps(v) for v in col]
         return [field.get_db_prep_save(v, db) for v in col]
 
     def _write_users(self, advance: Callable[[int], None]) -> None:
