@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -462,11 +462,3 @@ def outbox_backoff(attempts: int, retry_after: float | None = None) -> timedelta
     if retry_after is not None:
         return timedelta(seconds=retry_after)
     return OUTBOX_BACKOFF[min(attempts, len(OUTBOX_BACKOFF)) - 1] if attempts else OUTBOX_BACKOFF[0]
-
-
-def outbox_details(outbox: OutboundMessage) -> dict[str, Any]:
-    return {
-        "state": outbox.state,
-        "send_after": outbox.send_after,
-        "held_reason": outbox.held_reason,
-    }
