@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -54,3 +57,67 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     )
     assert done.returncode != 0
     assert "SECRET_KEY must be set" in done.stderr
+
+
+def _wait_for(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
+def test_production_server_behind_a_tls_proxy_keeps_many_clients(tmp_path):
+    """Behind a TLS proxy: no redirect loop, plain HTTP redirected, 150 keep-alive clients served."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "agencydesk.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "desk.agency.example",
+        "AGENCYDESK_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "WEB_TRUSTED_PROXY": "127.0.0.1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("WEB_CONNECTIONS", None)
+    agencydesk = str(Path(sys.executable).parent / "agencydesk")
+    subprocess.run([agencydesk, "manage", "migrate"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [agencydesk, "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    connections: list[http.client.HTTPConnection] = []
+    try:
+        _wait_for(port, server)
+        plain = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        plain.request("GET", "/accounts/login/", headers={"Host": "desk.agency.example"})
+        response = plain.getresponse()
+        assert response.status == 301
+        assert response.getheader("Location") == "https://desk.agency.example/accounts/login/"
+        plain.close()
+        # waitress's own default would stop at 100 open connections; the 101st would hang.
+        for _ in range(150):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request(
+                "GET",
+                "/accounts/login/",
+                headers={"Host": "desk.agency.example", "X-Forwarded-Proto": "https"},
+            )
+            response = connection.getresponse()
+            assert response.status == 200, response.status
+            assert b"csrfmiddlewaretoken" in response.read()
+            connections.append(connection)
+    finally:
+        for connection in connections:
+            connection.close()
+        server.terminate()
+        server.wait(timeout=10)

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
     serve.add_argument(
+        "--connections",
+        type=int,
+        default=int(os.environ.get("WEB_CONNECTIONS", "1000")),
+        help="open connections accepted at once (keep-alive clients hold one each)",
+    )
+    serve.add_argument(
         "--no-worker", action="store_true", help="do not run the in-process task worker"
     )
 
@@ -119,7 +125,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return _serve(args.host, args.port, threads=args.threads, with_worker=not args.no_worker)
+    return _serve(
+        args.host,
+        args.port,
+        threads=args.threads,
+        connections=args.connections,
+        with_worker=not args.no_worker,
+    )
+
+
+def waitress_options(environ: dict[str, str], *, threads: int, connections: int) -> dict[str, Any]:
+    """What waitress is told: its limits, and which proxy it may believe about the scheme."""
+    options: dict[str, Any] = {
+        "threads": threads,
+        # waitress's default of 100 leaves the 99th keep-alive client waiting for minutes.
+        "connection_limit": connections,
+        "ident": "AgencyDesk",
+    }
+    proxy = environ.get("WEB_TRUSTED_PROXY", "").strip()
+    if proxy:
+        # waitress drops X-Forwarded-* from anyone it does not trust; behind a TLS proxy the
+        # production settings would then see plain HTTP and redirect for ever.
+        options["trusted_proxy"] = proxy
+        options["trusted_proxy_count"] = int(environ.get("WEB_TRUSTED_PROXY_COUNT", "1"))
+        options["trusted_proxy_headers"] = set(
+            environ.get(
+                "WEB_TRUSTED_PROXY_HEADERS", "x-forwarded-proto x-forwarded-for x-forwarded-host"
+            )
+            .replace(",", " ")
+            .split()
+        )
+    return options
 
 
 def _database_backend() -> bool:
@@ -157,7 +193,15 @@ def _warm_up() -> None:
         console.print(f"[yellow]Not migrated yet? {exc}[/yellow]")
 
 
-def _serve(host: str, port: int, *, threads: int, with_worker: bool, demo: bool = False) -> int:
+def _serve(
+    host: str,
+    port: int,
+    *,
+    threads: int,
+    with_worker: bool,
+    demo: bool = False,
+    connections: int = 1000,
+) -> int:
     from waitress import serve
 
     from agencydesk.wsgi import application
@@ -193,7 +237,12 @@ def _serve(host: str, port: int, *, threads: int, with_worker: bool, demo: bool 
     if demo:
         print(f"Login: director / {DEMO_PASSWORD}", flush=True)
     try:
-        serve(application, host=host, port=port, threads=threads, ident="AgencyDesk")
+        serve(
+            application,
+            host=host,
+            port=port,
+            **waitress_options(dict(os.environ), threads=threads, connections=connections),
+        )
     finally:
         if worker is not None:
             worker.running = False
