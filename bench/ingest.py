@@ -7,14 +7,13 @@ What it does, all on 127.0.0.1, in a temporary folder it deletes afterwards:
 1. a fresh data dir: ``agencydesk manage migrate``, a realistic agency with
    ``agencydesk manage bench_data`` (300 clients, 20,000 messages of history,
    10 account managers, 2 directors), ``agencydesk token create`` for a director;
-2. ``agencydesk serve`` (waitress, ``--threads``, the in-process task worker and
-   clock as in production) under ``agencydesk.settings.production`` (with
-   ``SECURE_SSL_REDIRECT=false``: waitress drops ``X-Forwarded-Proto``), started
-   through a wrapper script written to the temp dir that adds a do-nothing
-   endpoint ``GET /api/v1/bench/noop`` with the same Bearer auth to *that
-   process only*, before Django builds its URLconf, and raises waitress's
-   ``connection_limit`` (``--connection-limit``; waitress's default of 100
-   admits only 98 clients, so 100 keep-alive clients would starve two);
+2. ``agencydesk serve`` (waitress, ``--threads``, ``--connections``, the
+   in-process task worker and clock as in production) under
+   ``agencydesk.settings.production`` behind a TLS proxy (``WEB_TRUSTED_PROXY``;
+   the load generator sends ``X-Forwarded-Proto: https`` as the proxy would),
+   started through a wrapper script written to the temp dir that adds a
+   do-nothing endpoint ``GET /api/v1/bench/noop`` with the same Bearer auth to
+   *that process only*, before Django builds its URLconf;
 3. a load generator (asyncio, keep-alive HTTP/1.1; ``--client httpx`` uses
    httpx instead) with ``--concurrency`` requests in flight, bounded by
    ``--requests`` and ``--duration`` per phase: a warm-up, the no-op endpoint,
@@ -69,25 +68,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agencydesk.settings.production"
 import django
 
 django.setup()
-import waitress
 
 from agencydesk.api import BearerToken, api
-
-# waitress admits connection_limit - 2 clients (its listening socket and wake-up
-# trigger count too): with 100 keep-alive clients the last ones would wait for an
-# idle connection to time out. The bench raises it (BENCH_CONNECTION_LIMIT; 0 keeps
-# waitress's default of 100) and says so.
-_limit = int(os.environ.get("BENCH_CONNECTION_LIMIT", "0"))
-_serve = waitress.serve
-
-
-def serve(app, **kw):
-    if _limit:
-        kw.setdefault("connection_limit", _limit)
-    return _serve(app, **kw)
-
-
-waitress.serve = serve
 
 
 @api.get("/bench/noop", auth=BearerToken(), include_in_schema=False)
@@ -202,6 +184,8 @@ class RawClient:
         self.port = port
         self.head = (
             f"Host: {HOST}:{port}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n"
+            # as the TLS proxy in front of a production server sends it
+            "X-Forwarded-Proto: https\r\n"
         )
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
@@ -342,7 +326,11 @@ async def run_phases(
 
         async with httpx.AsyncClient(
             base_url=f"http://{HOST}:{port}",
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "X-Forwarded-Proto": "https",
+            },
             limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
             timeout=60,
         ) as http:
@@ -473,11 +461,7 @@ def main() -> int:
     parser.add_argument("--client", choices=["raw", "httpx"], default="raw")
     parser.add_argument("--no-worker", action="store_true", help="serve without task worker")
     parser.add_argument(
-        "--connection-limit",
-        type=int,
-        default=1000,
-        help="waitress connection_limit in the bench's server (0: waitress's default, 100, "
-        "which admits only 98 clients)",
+        "--connections", type=int, default=1000, help="agencydesk serve --connections"
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
@@ -490,12 +474,10 @@ def main() -> int:
         AGENCYDESK_DATA_DIR=str(tmp / "data"),
         DJANGO_SETTINGS_MODULE="agencydesk.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
-        # waitress (no trusted_proxy configured) drops X-Forwarded-Proto, so Django would
-        # redirect every plain-HTTP request: the TLS redirect is the proxy's job here
-        SECURE_SSL_REDIRECT="false",
+        # the load generator plays the TLS proxy: it sends X-Forwarded-Proto: https
+        WEB_TRUSTED_PROXY=HOST,
         TASKS_BACKEND="database",
         PYTHONUNBUFFERED="1",
-        BENCH_CONNECTION_LIMIT=str(args.connection_limit),
     )
     server: subprocess.Popen[bytes] | None = None
     failures: list[str] = []
@@ -523,7 +505,8 @@ def main() -> int:
         wrapper.write_text(textwrap.dedent(WRAPPER))
         port = free_port()
         command = [sys.executable, str(wrapper), "serve", "--host", HOST, "--port", str(port)]
-        command += ["--threads", str(args.threads)] + (["--no-worker"] if args.no_worker else [])
+        command += ["--threads", str(args.threads), "--connections", str(args.connections)]
+        command += ["--no-worker"] if args.no_worker else []
         server_log = (tmp / "server.log").open("wb")
         server = subprocess.Popen(
             command, env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True
@@ -533,11 +516,6 @@ def main() -> int:
             f"  agencydesk serve on {HOST}:{port}: waitress, {args.threads} threads, "
             f"task worker {'off' if args.no_worker else 'on'}; pid {server.pid}"
         )
-        if args.connection_limit:
-            log(
-                f"  (bench deviation: waitress connection_limit {args.connection_limit} instead "
-                "of 100, which admits 98 clients, fewer than --concurrency)"
-            )
 
         run_id = secrets.token_hex(3)
         n = args.requests

@@ -75,9 +75,14 @@ def calendar_engine(calendar: BusinessCalendar) -> WorkCalendar:
 
 
 def client_calendar(client: Client) -> BusinessCalendar:
+    """The client's own calendar, else the agency default (read once per client object)."""
     if client.calendar_id is not None:
         return client.calendar  # type: ignore[return-value]
-    return calendar_default()
+    default: BusinessCalendar | None = getattr(client, "_default_calendar", None)
+    if default is None:
+        default = calendar_default()
+        client._default_calendar = default  # type: ignore[attr-defined]
+    return default
 
 
 def client_engine(client: Client) -> WorkCalendar:

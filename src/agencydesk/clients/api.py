@@ -172,18 +172,19 @@ def client_out(client: Client, default_calendar: Any = None) -> dict[str, Any]:
     return data
 
 
+CLIENT_RELATED = ("account_manager", "backup_manager", "calendar")
+
+
 def contact_out(contact: Contact) -> dict[str, Any]:
     data = {name: getattr(contact, name) for name in ContactOut.model_fields if name != "client"}
     data["client"] = contact.client_id
     return data
 
 
-def _visible_client(request: HttpRequest, client_id: int) -> Client:
-    client = (
-        Client.objects.select_related("account_manager", "backup_manager", "calendar")
-        .filter(pk=client_id)
-        .first()
-    )
+def _visible_client(
+    request: HttpRequest, client_id: int, related: tuple[str, ...] = CLIENT_RELATED
+) -> Client:
+    client = Client.objects.select_related(*related).filter(pk=client_id).first()
     if client is None or not can_view_client(request.user, client):  # type: ignore[arg-type]
         raise Http404(f"no client {client_id}")
     return client

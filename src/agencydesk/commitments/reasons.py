@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from django.utils import formats
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
     from agencydesk.commitments.models import Commitment
 
+_NAMES: dict[str | None, tuple[list[str], list[str]]] = {}
 
-def _local(commitment: Commitment, moment) -> str:
-    from agencydesk.calendars.selectors import calendar_engine
 
-    tz = calendar_engine(commitment.calendar).tz
-    return formats.date_format(moment.astimezone(tz), "D j M H:i")
+def _names() -> tuple[list[str], list[str]]:
+    """Day and month abbreviations of the active language, looked up once per language."""
+    language = get_language()
+    names = _NAMES.get(language)
+    if names is None:
+        days = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+        months = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
+        names = _NAMES[language] = (days, months)
+    return names
+
+
+def local_moment(moment: datetime, zone: str) -> str:
+    """``moment`` in ``zone`` as Django's date format "D j M H:i" writes it, at a fraction of its cost.
+
+    Today formats two moments per item for up to 200 items; Django's formatter
+    looks up every name through gettext each time.
+    """
+    days, months = _names()
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{days[local.weekday()]} {local.day} {months[local.month]} {local:%H:%M}"
+
+
+def _local(commitment: Commitment, moment: datetime) -> str:
+    return local_moment(moment, commitment.calendar.timezone)
 
 
 def commitment_reason(commitment: Commitment) -> str:

@@ -1,4 +1,8 @@
-"""Writes of the commitment ledger. Every change of a due moment or a state leaves an audit row."""
+"""Writes of the commitment ledger. Every change of a due moment or a state leaves an audit row.
+
+Opening, meeting and cancelling run inside the transaction of the event that
+causes them, without a savepoint of their own: if one fails, the event fails.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from django.db import transaction
 from agencydesk.calendars.selectors import calendar_engine
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
 from agencydesk.commitments.models import Breach, Commitment
-from agencydesk.core.services import audit_record
+from agencydesk.core.services import audit_record, full_clean_loaded
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -34,7 +38,7 @@ def _audit(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def commitment_open(
     *,
     kind: Kind,
@@ -77,7 +81,7 @@ def commitment_open(
         reason_code=reason_code,
         reason_params=reason_params or {},
     )
-    commitment.full_clean()
+    full_clean_loaded(commitment)
     commitment.save()
     _audit(
         commitment,
@@ -93,7 +97,7 @@ def _business_minutes(commitment: Commitment, a: datetime, b: datetime) -> float
     return calendar_engine(commitment.calendar).between(a, b).total_seconds() / 60
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def commitment_meet(
     *,
     commitment: Commitment,
@@ -125,7 +129,7 @@ def commitment_meet(
     return True
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def commitment_cancel(*, commitment: Commitment, at: datetime, by: User | None, why: str) -> bool:
     updated = Commitment.objects.filter(pk=commitment.pk, state__in=ACTIVE_STATES).update(
         state=State.CANCELLED, action_at=None

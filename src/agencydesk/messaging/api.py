@@ -73,14 +73,21 @@ class MessageList(Schema):
     items: list[MessageOut]
 
 
-def message_out(message: Message, first_due: datetime | None = None) -> dict[str, Any]:
+def message_out(
+    message: Message, first_due: datetime | None = None, *, just_ingested: bool = False
+) -> dict[str, Any]:
+    """The API form of a message; one ``just_ingested`` has no outbox row to look up."""
     if message.author_contact_id:
         author = message.author_contact.name  # type: ignore[union-attr]
     elif message.author_user_id:
         author = message.author_user.get_username()  # type: ignore[union-attr]
     else:
         author = message.author_label or None
-    outbox = getattr(message, "outbox", None) if message.direction == "out" else None
+    outbox = (
+        getattr(message, "outbox", None)
+        if message.direction == "out" and not just_ingested
+        else None
+    )
     return {
         "id": message.pk,
         "client": message.client_id,
@@ -108,7 +115,7 @@ def _first_due_local(recorded: services.Recorded) -> datetime | None:
     from agencydesk.commitments.models import Commitment
 
     first = recorded.first_response
-    if first is None:
+    if first is None and recorded.message.direction == "in" and not recorded.created:
         first = (
             Commitment.objects.filter(message=recorded.message, kind=Kind.FIRST_RESPONSE)
             .select_related("calendar")
@@ -125,7 +132,8 @@ def _first_due_local(recorded: services.Recorded) -> datetime | None:
     summary="Record a message; the same (channel, external_id) again returns the first record",
 )
 def post_message(request: HttpRequest, payload: MessageIn) -> Status:
-    client = _visible_client(request, payload.client)
+    # What the rules read besides the client: its account manager and calendar.
+    client = _visible_client(request, payload.client, ("account_manager", "calendar"))
     recorded = services.message_record(
         client=client,
         channel=payload.channel,
@@ -142,7 +150,7 @@ def post_message(request: HttpRequest, payload: MessageIn) -> Status:
         awaiting_client=payload.awaiting_client,
         topic=payload.topic or "",
     )
-    body = message_out(recorded.message, _first_due_local(recorded))
+    body = message_out(recorded.message, _first_due_local(recorded), just_ingested=recorded.created)
     return Status(201 if recorded.created else 200, body)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from agencydesk.calendars.selectors import (
@@ -24,6 +25,7 @@ from agencydesk.calendars.selectors import (
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
+from agencydesk.core.services import full_clean_loaded
 from agencydesk.messaging.choices import Direction, OutboxState, TemplateKind
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
@@ -59,23 +61,25 @@ def conversation_for(
     return conversation
 
 
-def _author(client: Client, author: str) -> tuple[Contact | None, User | None]:
+def _author(client: Client, author: str, *, inbound: bool) -> tuple[Contact | None, User | None]:
+    """Who wrote: a contact of the client for inbound messages, a person of the agency for outbound."""
     from agencydesk.accounts.models import User
 
     if not author:
         return None, None
-    handle = author.lstrip("@")
-    contact = (
-        client.contacts.filter(email__iexact=author).first()
-        or client.contacts.filter(telegram_username__iexact=handle).first()
-    )
-    if contact is not None:
-        return contact, None
-    user = (
-        User.objects.filter(username=author).first()
-        or User.objects.filter(email__iexact=author).first()
-    )
-    return None, user
+    if inbound:
+        handle = author.lstrip("@").lower()
+        # One query; an e-mail match wins over a Telegram username match.
+        contacts = list(
+            client.contacts.filter(
+                Q(email__iexact=author) | Q(telegram_username__iexact=handle)
+            ).order_by("pk")
+        )
+        by_email = [c for c in contacts if c.email.lower() == author.lower()]
+        return next(iter(by_email + contacts), None), None
+    users = list(User.objects.filter(Q(username=author) | Q(email__iexact=author)).order_by("pk"))
+    by_username = [u for u in users if u.username == author]
+    return None, next(iter(by_username + users), None)
 
 
 @transaction.atomic
@@ -104,23 +108,24 @@ def message_record(
     if sent_at.tzinfo is None:
         raise ValidationError({"sent_at": _("Give the time zone of the moment, e.g. +03:00.")})
     if external_id:
-        existing = Message.objects.filter(channel=channel, external_id=external_id).first()
-        if existing is not None:
-            return Recorded(existing, created=False)
+        # Almost every message is new: ask for the id alone, load the row only for a repeat.
+        seen = Message.objects.filter(channel=channel, external_id=external_id).values("pk")[:1]
+        if seen:
+            return Recorded(Message.objects.get(pk=seen[0]["pk"]), created=False)
     conversation = conversation_for(
         client=client, channel=channel, key=conversation_key, at=at, topic=topic
     )
-    contact, user = _author(client, author)
+    inbound = direction == Direction.IN
+    contact, user = _author(client, author, inbound=inbound)
     if author_user is not None:
         user = author_user
-    inbound = direction == Direction.IN
     is_question = inbound and looks_like_question(text)
     message = Message(
         conversation=conversation,
         client=client,
         channel=channel,
         direction=direction,
-        author_contact=contact if inbound else None,
+        author_contact=contact,
         author_user=None if inbound else user,
         author_label=author,
         sent_at=sent_at,
@@ -132,7 +137,8 @@ def message_record(
         awaiting_client=(not inbound) and awaiting_client,
         created_at=at,
     )
-    message.full_clean(validate_unique=False)
+    # The (channel, external id) constraint is checked by the database: see below.
+    full_clean_loaded(message)
     try:
         with transaction.atomic():
             message.save()
@@ -153,43 +159,56 @@ def message_record(
     return Recorded(message, created=True, first_response=first)
 
 
+def _active(client: Client, conversation: Conversation, kinds: list[Kind]) -> list[Commitment]:
+    """The client's active commitments of ``kinds`` that a message may close, in one query.
+
+    First responses and questions belong to one conversation; the other kinds
+    to the whole client.
+    """
+    per_conversation = [k for k in kinds if k in (Kind.FIRST_RESPONSE, Kind.QUESTION)]
+    per_client = [k for k in kinds if k not in per_conversation]
+    return list(
+        Commitment.objects.filter(client=client, state__in=ACTIVE_STATES)
+        .filter(Q(kind__in=per_client) | Q(conversation=conversation, kind__in=per_conversation))
+        .select_related("calendar")
+        .order_by("pk")
+    )
+
+
 def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     client = message.client
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
-    # The client answered: a follow-up chain waiting on them is over.
-    for waiting in Commitment.objects.filter(
-        client=client, kind__in=[Kind.FOLLOW_UP, Kind.CALL], state__in=ACTIVE_STATES
-    ):
-        commitment_meet(commitment=waiting, at=at, met_by=message)
     first = None
-    if message.needs_response:
-        existing = Commitment.objects.filter(
-            conversation=message.conversation, kind=Kind.FIRST_RESPONSE, state__in=ACTIVE_STATES
-        ).first()
-        if existing is None:
-            first = commitment_open(
-                kind=Kind.FIRST_RESPONSE,
-                client=client,
-                owner=client.account_manager,
-                calendar=calendar,
-                start_at=message.sent_at,
-                minutes=client.first_response_minutes,
-                action_at=acknowledgement_moment(engine, message.sent_at, client.ack_delay_minutes),
-                conversation=message.conversation,
-                message=message,
-                reason_code="first_response",
-                reason_params={
-                    "minutes": client.first_response_minutes,
-                    "ack_minutes": client.ack_delay_minutes,
-                },
-                at=at,
-            )
+    for active in _active(
+        client, message.conversation, [Kind.FOLLOW_UP, Kind.CALL, Kind.FIRST_RESPONSE]
+    ):
+        if active.kind == Kind.FIRST_RESPONSE:
+            first = first or active
         else:
-            first = existing
+            # The client answered: a follow-up chain waiting on them is over.
+            commitment_meet(commitment=active, at=at, met_by=message)
+    if message.needs_response and first is None:
+        first = commitment_open(
+            kind=Kind.FIRST_RESPONSE,
+            client=client,
+            owner=client.account_manager,
+            calendar=calendar,
+            start_at=message.sent_at,
+            minutes=client.first_response_minutes,
+            action_at=acknowledgement_moment(engine, message.sent_at, client.ack_delay_minutes),
+            conversation=message.conversation,
+            message=message,
+            reason_code="first_response",
+            reason_params={
+                "minutes": client.first_response_minutes,
+                "ack_minutes": client.ack_delay_minutes,
+            },
+            at=at,
+        )
     if message.is_question:
         _question_open(message, at=at, by=None)
-    return first
+    return first if message.needs_response else None
 
 
 def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int) -> datetime:
@@ -204,14 +223,18 @@ def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int
 def _question_open(message: Message, *, at: datetime, by: User | None) -> Commitment:
     client = message.client
     calendar = client_calendar(client)
-    minutes = business_day_minutes(calendar_engine(calendar))
-    commitment = commitment_open(
+    engine = calendar_engine(calendar)
+    minutes = business_day_minutes(engine)
+    due_at = engine.add(message.sent_at, minutes)
+    return commitment_open(
         kind=Kind.QUESTION,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
         start_at=message.sent_at,
         minutes=minutes,
+        due_at=due_at,
+        action_at=due_at,  # escalation happens when it falls due
         conversation=message.conversation,
         message=message,
         reason_code="question",
@@ -219,10 +242,6 @@ def _question_open(message: Message, *, at: datetime, by: User | None) -> Commit
         at=at,
         by=by,
     )
-    # Escalation happens when it falls due.
-    Commitment.objects.filter(pk=commitment.pk).update(action_at=commitment.due_at)
-    commitment.action_at = commitment.due_at
-    return commitment
 
 
 def _after_outbound(
@@ -231,26 +250,22 @@ def _after_outbound(
     if message.automatic:
         return
     client = message.client
-    for first in Commitment.objects.filter(
-        conversation=message.conversation, kind=Kind.FIRST_RESPONSE, state__in=ACTIVE_STATES
-    ):
-        commitment_meet(commitment=first, at=message.sent_at, by=by, met_by=message)
+    kinds = [Kind.FIRST_RESPONSE, Kind.KEEP_IN_TOUCH, Kind.FOLLOW_UP, Kind.CALL]
     if answers_questions:
-        for question in Commitment.objects.filter(
-            conversation=message.conversation, kind=Kind.QUESTION, state__in=ACTIVE_STATES
-        ):
-            commitment_meet(commitment=question, at=message.sent_at, by=by, met_by=message)
-    _keep_in_touch_restart(client, touched_at=message.sent_at, at=at, by=by, message=message)
-    _follow_up_chain(message, at=at, by=by)
+        kinds.append(Kind.QUESTION)
+    step = 0
+    for active in _active(client, message.conversation, kinds):
+        if active.kind in (Kind.FOLLOW_UP, Kind.CALL):
+            step = max(step, active.step + 1)
+        commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
+    _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=by)
+    if message.awaiting_client:
+        _follow_up_open(message, step=step, at=at, by=by)
 
 
-def _keep_in_touch_restart(
-    client: Client, *, touched_at: datetime, at: datetime, by: User | None, message: Message | None
+def _keep_in_touch_open(
+    client: Client, *, touched_at: datetime, at: datetime, by: User | None
 ) -> Commitment:
-    for current in Commitment.objects.filter(
-        client=client, kind=Kind.KEEP_IN_TOUCH, state__in=ACTIVE_STATES
-    ):
-        commitment_meet(commitment=current, at=touched_at, by=by, met_by=message)
     days = client.keep_in_touch_days
     return commitment_open(
         kind=Kind.KEEP_IN_TOUCH,
@@ -268,49 +283,28 @@ def _keep_in_touch_restart(
     )
 
 
-def _follow_up_chain(message: Message, *, at: datetime, by: User | None) -> None:
+def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | None) -> None:
+    """The agency waits for the client: follow up after N working hours, after two a call."""
     client = message.client
-    open_chain = list(
-        Commitment.objects.filter(
-            client=client, kind__in=[Kind.FOLLOW_UP, Kind.CALL], state__in=ACTIVE_STATES
-        )
-    )
-    step = 0
-    for current in open_chain:
-        step = max(step, current.step + 1)
-        commitment_meet(commitment=current, at=message.sent_at, by=by, met_by=message)
-    if not message.awaiting_client:
-        return
     calendar = client_calendar(client)
     if step >= FOLLOW_UPS_BEFORE_CALL:
-        commitment_open(
-            kind=Kind.CALL,
-            client=client,
-            owner=client.account_manager,
-            calendar=calendar,
-            start_at=message.sent_at,
-            minutes=business_day_minutes(calendar_engine(calendar)),
-            conversation=message.conversation,
-            message=message,
-            step=step,
-            reason_code="call",
-            reason_params={"follow_ups": step},
-            at=at,
-            by=by,
-        )
-        return
+        kind, minutes = Kind.CALL, business_day_minutes(calendar_engine(calendar))
+        reason_code, params = "call", {"follow_ups": step}
+    else:
+        kind, minutes = Kind.FOLLOW_UP, client.follow_up_hours * 60
+        reason_code, params = "follow_up", {"hours": client.follow_up_hours, "step": step}
     commitment_open(
-        kind=Kind.FOLLOW_UP,
+        kind=kind,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
         start_at=message.sent_at,
-        minutes=client.follow_up_hours * 60,
+        minutes=minutes,
         conversation=message.conversation,
         message=message,
         step=step,
-        reason_code="follow_up",
-        reason_params={"hours": client.follow_up_hours, "step": step},
+        reason_code=reason_code,
+        reason_params=params,
         at=at,
         by=by,
     )
