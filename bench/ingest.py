@@ -20,6 +20,9 @@ What it does, all on 127.0.0.1, in a temporary folder it deletes afterwards:
    then ingest: inbound and outbound messages for many clients in their
    channels and threads, unique external ids plus ``--duplicates`` re-sends;
 4. a sequential probe (one request in flight) giving the service time of each;
+   then an open-loop phase: requests arriving at random (Poisson) at
+   ``--open-share`` of the saturated ingest rate over the same number of
+   connections, latency counted from the moment each was due to be sent;
 5. checks after the run: no 5xx, every request answered, messages stored ==
    unique external ids sent, one 201 per unique id and 200 for the re-sends.
 
@@ -310,6 +313,59 @@ async def run_phase(
     return phase
 
 
+async def run_open_phase(
+    name: str,
+    jobs: list[Job],
+    *,
+    port: int,
+    token: str,
+    connections: int,
+    rate: float,
+    duration: float,
+    server_pid: int,
+    seed: int,
+) -> Phase:
+    """Open loop: requests arrive at ``rate`` per second (Poisson) over ``connections``.
+
+    Each latency runs from the moment the request was due to be sent, so time
+    spent waiting for a free connection counts (no coordinated omission).
+    """
+    phase = Phase(name)
+    rng = random.Random(seed)
+    pool = [RawClient(port, token) for _ in range(connections)]
+    idle: asyncio.Queue[RawClient] = asyncio.Queue()
+    for client in pool:
+        idle.put_nowait(client)
+
+    async def send(job: Job, due: float) -> None:
+        client = await idle.get()
+        try:
+            status, body = await client.request(client.encode(job))
+        finally:
+            idle.put_nowait(client)
+        phase.results.append(Result(job, status, time.perf_counter() - due, body))
+
+    cpu0, server0, start = time.process_time(), cpu_seconds(server_pid), time.perf_counter()
+    due, tasks = start, []
+    try:
+        for job in jobs:
+            due += rng.expovariate(rate)
+            if due - start > duration:
+                break
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(send(job, due)))
+        await asyncio.gather(*tasks)
+    finally:
+        for client in pool:
+            await client.close()
+    phase.elapsed = time.perf_counter() - start
+    phase.client_cpu = time.process_time() - cpu0
+    phase.server_cpu = cpu_seconds(server_pid) - server0
+    return phase
+
+
 async def run_phases(
     plan: list[tuple[str, list[Job], int, float]],
     *,
@@ -463,6 +519,14 @@ def main() -> int:
     parser.add_argument(
         "--connections", type=int, default=1000, help="agencydesk serve --connections"
     )
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.5,
+        help="open-loop phase: arrival rate as a share of the measured saturated ingest rate",
+    )
+    parser.add_argument("--open-rate", type=float, default=0.0, help="or an arrival rate, req/s")
+    parser.add_argument("--open-duration", type=float, default=20.0, help="seconds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
     args = parser.parse_args()
@@ -537,11 +601,29 @@ def main() -> int:
             run_phases(plan, port=port, token=token, kind=args.client, server_pid=server.pid)
         )
         _warmup, noop, ingest, noop_seq, ingest_seq = phases
+        # Then the same connections with requests arriving at a steady share of capacity.
+        open_rate = args.open_rate or round(ingest.rps * args.open_share, 1)
+        opened = ingest_jobs(
+            agency,
+            int(open_rate * args.open_duration * 1.5) + 100,
+            prefix=f"open-{run_id}",
+            duplicates=0,
+            seed=args.seed + 2,
+        )
+        open_phase = asyncio.run(
+            run_open_phase(
+                "ingest open", opened, port=port, token=token, connections=args.concurrency,
+                rate=open_rate, duration=args.open_duration, server_pid=server.pid,
+                seed=args.seed,
+            )
+        )  # fmt: skip
+        phases.append(open_phase)
         log(f"Results (load average {load()}):")
         for p in (noop, ingest):
             summary(p, args.concurrency)
         for p in (noop_seq, ingest_seq):
             summary(p, 1)
+        summary(open_phase, args.concurrency)
 
         stop(server)
         server = None
@@ -563,6 +645,12 @@ def main() -> int:
             f"ingest service time (1 in flight): p50 {pct(ingest_seq.latencies_ms(), 50):.1f} ms, "
             f"p99 {pct(ingest_seq.latencies_ms(), 99):.1f} ms; noop p50 "
             f"{pct(noop_seq.latencies_ms(), 50):.1f} ms"
+        )
+        open_lat = open_phase.latencies_ms()
+        log(
+            f"ingest open loop, {open_rate:.1f} req/s arriving over {args.concurrency} connections "
+            f"({open_rate / ingest.rps:.0%} of the saturated rate): p50 {pct(open_lat, 50):.1f} ms,"
+            f" p95 {pct(open_lat, 95):.1f} ms, p99 {pct(open_lat, 99):.1f} ms"
         )
         log(
             f"[{'PASS' if ratio >= 0.5 else 'FAIL'}] ingest/noop throughput ratio {ratio:.2f} >= 0.5"

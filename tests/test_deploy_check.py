@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 
-def test_check_deploy_has_no_warnings(tmp_path):
+def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "agencydesk.settings.production",
@@ -20,9 +20,15 @@ def test_check_deploy_has_no_warnings(tmp_path):
         "ALLOWED_HOSTS": "desk.agency.example",
         "AGENCYDESK_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **extra,
     }
     # The browser tests of this same run set it for themselves; production never does.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def test_check_deploy_has_no_warnings(tmp_path):
+    env = _production_env(tmp_path)
     done = subprocess.run(
         [
             str(Path(sys.executable).parent / "agencydesk"),
@@ -76,16 +82,7 @@ def test_production_server_behind_a_tls_proxy_keeps_many_clients(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "agencydesk.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "desk.agency.example",
-        "AGENCYDESK_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "WEB_TRUSTED_PROXY": "127.0.0.1",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = _production_env(tmp_path, WEB_TRUSTED_PROXY="127.0.0.1")
     env.pop("WEB_CONNECTIONS", None)
     agencydesk = str(Path(sys.executable).parent / "agencydesk")
     subprocess.run([agencydesk, "manage", "migrate"], env=env, check=True, capture_output=True)

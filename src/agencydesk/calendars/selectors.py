@@ -127,8 +127,18 @@ def calendar_days_preview(
     return result
 
 
-def business_day_minutes(engine: WorkCalendar) -> int:
-    """The working minutes of an average working day of a calendar: "one business day"."""
+def business_day_minutes(engine: WorkCalendar, at: datetime | None = None) -> int:
+    """The working minutes of "one business day" counted from ``at``.
+
+    The length of the working day ``at`` falls in (or the next one, out of
+    hours), so that a question at 15:51 on a full day is due at 15:51 on the
+    next full day; without ``at``, an average working day of the week.
+    """
+    if at is not None:
+        day = engine.next_open(at).date()
+        minutes = sum(e - s for s, e in engine.hours_on(day))
+        if minutes:
+            return minutes
     days = [sum(e - s for s, e in intervals) for intervals in engine.weekly.values() if intervals]
     return round(sum(days) / len(days)) if days else 8 * 60
 

@@ -18,9 +18,9 @@ from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import WorkCalendar
 from agencydesk.calendars.forms import CalendarForm, ExceptionFormSet
 from agencydesk.calendars.selectors import calendar_days_preview, client_calendar
+from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.clients.models import Client
 from agencydesk.clients.services import client_calendar_reset, client_calendar_save
-from agencydesk.clients.views import _client_or_404, _require_edit
 
 PREVIEW_DAYS = 14
 
@@ -34,8 +34,8 @@ def _initial_exceptions(calendar) -> list[dict]:
 
 @login_required
 def client_calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     calendar = client_calendar(client)
     form = CalendarForm(
         request.POST or None,
@@ -140,7 +140,7 @@ def _preview(engine: WorkCalendar | str) -> dict:
 @login_required
 def client_calendar_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the preview panel for the values currently in the editor."""
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     calendar = client_calendar(client)
     form = CalendarForm(request.GET)
     formset = ExceptionFormSet(request.GET, prefix="exceptions")
@@ -154,8 +154,8 @@ def client_calendar_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def client_calendar_use_default(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     client_calendar_reset(
         client=Client.objects.get(pk=client.pk),
         by=request.user,  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from agencydesk.accounts.selectors import account_managers
 from agencydesk.calendars.selectors import calendar_default, client_calendar, client_engine
 from agencydesk.clients import forms as client_forms
 from agencydesk.clients import selectors, services
+from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.clients.choices import ClientStatus
 from agencydesk.clients.models import (
     Client,
@@ -38,18 +39,6 @@ from agencydesk.clients.models import (
 from agencydesk.core.selectors import audit_for_client
 
 PAGE_SIZE = 25
-
-
-def _client_or_404(request: HttpRequest, pk: int) -> Client:
-    try:
-        return selectors.client_detail(user=request.user, pk=pk)  # type: ignore[arg-type]
-    except Client.DoesNotExist as exc:
-        raise Http404(_("No such client.")) from exc
-
-
-def _require_edit(request: HttpRequest, client: Client) -> None:
-    if not can_edit_client(request.user, client):  # type: ignore[arg-type]
-        raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
 
 
 def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -96,7 +85,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     calendar = client_calendar(client)
     now = timezone.now()
     engine = client_engine(client)
@@ -142,8 +131,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     form = client_forms.ClientForm(
         request.POST or None, instance=client, calendar=client_calendar(client)
     )
@@ -166,7 +155,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def client_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     if not can_delete_client(request.user):  # type: ignore[arg-type]
         raise PermissionDenied(_("Only directors may delete clients."))
     if request.method == "POST":
@@ -234,8 +223,8 @@ def child_edit(
 ) -> HttpResponse:
     """Add or change a contact, key event, monitoring topic or working-file link."""
     spec = _child_kind(kind)
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     if child_pk is None:
         instance = spec.model(client=client)
     else:
@@ -264,8 +253,8 @@ def child_edit(
 @login_required
 def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
     spec = _child_kind(kind)
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     instance = get_object_or_404(spec.model, pk=child_pk, client=client)
     back = f"{client.get_absolute_url()}#{spec.anchor}"
     if request.method == "POST":
@@ -281,8 +270,8 @@ def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> Htt
 
 @login_required
 def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     if contract_pk is None:
         contract = Contract(client=client)
         initial_lines: list[dict[str, Any]] = []

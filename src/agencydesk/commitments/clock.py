@@ -86,7 +86,7 @@ def _escalate_question(commitment: Commitment, now: datetime) -> int:
             commitment.escalation = 1  # no backup: straight to the director
     if target is None or commitment.escalation >= 2:
         return 0
-    minutes = business_day_minutes(calendar_engine(commitment.calendar))
+    minutes = business_day_minutes(calendar_engine(commitment.calendar), now)
     commitment_escalate(commitment=commitment, to=target, at=now, minutes=minutes)
     return 1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
@@ -38,18 +38,33 @@ def local_moment(moment: datetime, zone: str) -> str:
     return f"{days[local.weekday()]} {local.day} {months[local.month]} {local:%H:%M}"
 
 
-def _local(commitment: Commitment, moment: datetime) -> str:
-    return local_moment(moment, commitment.calendar.timezone)
-
-
 def commitment_reason(commitment: Commitment) -> str:
-    params = commitment.reason_params or {}
-    code = commitment.reason_code
-    start = _local(commitment, commitment.start_at)
-    due = _local(commitment, commitment.due_at)
-    zone = commitment.calendar.timezone
+    return reason_sentence(
+        code=commitment.reason_code,
+        params=commitment.reason_params or {},
+        start_at=commitment.start_at,
+        due_at=commitment.due_at,
+        minutes=commitment.business_minutes,
+        escalation=commitment.escalation,
+        zone=commitment.calendar.timezone,
+    )
+
+
+def reason_sentence(
+    *,
+    code: str,
+    params: dict[str, Any],
+    start_at: datetime,
+    due_at: datetime,
+    minutes: int,
+    escalation: int,
+    zone: str,
+) -> str:
+    """The sentence of a commitment from its stored values (Today reads rows, not models)."""
+    start = local_moment(start_at, zone)
+    due = local_moment(due_at, zone)
     if code == "first_response":
-        minutes = params.get("minutes", commitment.business_minutes)
+        minutes = params.get("minutes", minutes)
         text = ngettext(
             "The client wrote at %(start)s; a reply is due within %(minutes)s working minute in %(zone)s business time: by %(due)s.",
             "The client wrote at %(start)s; a reply is due within %(minutes)s working minutes in %(zone)s business time: by %(due)s.",
@@ -79,6 +94,6 @@ def commitment_reason(commitment: Commitment) -> str:
         ) % {"start": start, "due": due}
     else:
         text = _("Due %(due)s.") % {"due": due}
-    if commitment.escalation:
+    if escalation:
         text += " " + _("Escalated: the account manager did not answer in time.")
     return text

@@ -50,8 +50,8 @@ def attention(
         "items": [
             {
                 "kind": i.kind,
-                "client": i.client.pk,
-                "client_name": i.client.name,
+                "client": i.client_id,
+                "client_name": i.client_name,
                 "due_at": i.due_at.astimezone(timezone.get_current_timezone()),
                 "state": i.state,
                 "overdue": i.overdue,

@@ -224,7 +224,7 @@ def _question_open(message: Message, *, at: datetime, by: User | None) -> Commit
     client = message.client
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
-    minutes = business_day_minutes(engine)
+    minutes = business_day_minutes(engine, message.sent_at)
     due_at = engine.add(message.sent_at, minutes)
     return commitment_open(
         kind=Kind.QUESTION,
@@ -288,7 +288,7 @@ def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | Non
     client = message.client
     calendar = client_calendar(client)
     if step >= FOLLOW_UPS_BEFORE_CALL:
-        kind, minutes = Kind.CALL, business_day_minutes(calendar_engine(calendar))
+        kind, minutes = Kind.CALL, business_day_minutes(calendar_engine(calendar), message.sent_at)
         reason_code, params = "call", {"follow_ups": step}
     else:
         kind, minutes = Kind.FOLLOW_UP, client.follow_up_hours * 60

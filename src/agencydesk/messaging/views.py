@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencydesk.calendars.selectors import client_engine
-from agencydesk.clients.views import _client_or_404, _require_edit
+from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.reasons import commitment_reason
@@ -62,7 +62,7 @@ def _can_write(request: HttpRequest, client) -> bool:
 
 @login_required
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     initial: dict[str, object] = {}
     if request.GET.get("conversation", "").isdigit():
         initial["conversation"] = int(request.GET["conversation"])
@@ -83,8 +83,8 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     composer = ComposerForm(request.POST, client=client)
     if composer.is_valid():
         try:
@@ -122,8 +122,8 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def log(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     log_form = LogForm(request.POST, prefix="log")
     if log_form.is_valid():
         data = log_form.cleaned_data
@@ -149,8 +149,8 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_question(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     message = get_object_or_404(Message, pk=message_pk, client=client)
     try:
         services.message_mark_question(
@@ -167,7 +167,7 @@ def mark_question(request: HttpRequest, pk: int, message_pk: int) -> HttpRespons
 @login_required
 def delivery_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: when would a message written now reach the client."""
-    client = _client_or_404(request, pk)
+    client = client_or_404(request, pk)
     send_at, held = services.delivery_moment(client, timezone.now())
     return render(
         request,

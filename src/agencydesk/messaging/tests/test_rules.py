@@ -341,3 +341,28 @@ def test_outbound_messages_are_listed_with_their_state(acme, team, run_on_commit
     with run_on_commit():
         message_send(client=acme, text="Вечер", by=team["am"], at=msk(2026, 3, 10, 20, 0))
     assert OutboundMessage.objects.get().state == "held"
+
+
+def test_question_is_due_at_the_same_working_moment_the_next_day(acme):
+    inbound(acme, msk(2026, 3, 10, 15, 51), text="Когда будет готов отчёт?")
+    assert commitment(acme, "question").due_at == msk(2026, 3, 11, 15, 51)
+
+
+def test_question_on_a_short_friday_counts_that_day_not_an_average(acme, team):
+    from agencydesk.calendars.models import BusinessCalendar
+    from agencydesk.calendars.services import calendar_save
+
+    calendar = calendar_save(
+        calendar=BusinessCalendar(name="Acme"),
+        by=None,
+        at=msk(2026, 3, 1, 9, 0),
+        timezone="Europe/Moscow",
+        hours="mon-thu 09:00-18:00; fri 09:00-16:45",
+        country="RU",
+        subdivision="",
+    )
+    acme.calendar = calendar
+    acme.save(update_fields=["calendar"])
+    # Friday 13 March: 15:51 → 16:45 is 54 working minutes, the other 411 on Monday
+    inbound(acme, msk(2026, 3, 13, 15, 51), text="Когда будет готов отчёт?")
+    assert commitment(acme, "question").due_at == msk(2026, 3, 16, 15, 51)
