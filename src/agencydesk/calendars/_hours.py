@@ -32,6 +32,15 @@ _DAYS_PART_RE = re.compile(r"^([^\d]*?)\s*(\d.*)$", re.DOTALL)
 Interval = tuple[int, int]
 
 
+class HoursError(ValueError):
+    """A working-hours text the grammar rejects: ``code`` and ``params`` let a UI say it in its language."""
+
+    def __init__(self, message: str, code: str, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 def format_minute(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
@@ -43,38 +52,58 @@ def format_intervals(intervals: list[Interval] | tuple[Interval, ...]) -> str:
 def _time(text: str, hh: str, mm: str, *, end: bool) -> int:
     hour, minute = int(hh), int(mm)
     if minute > 59 or hour > 24 or (hour == 24 and minute != 0):
-        raise ValueError(f"bad time '{hh}:{mm}' in {text!r}: use HH:MM from 00:00 to 24:00")
+        raise HoursError(
+            f"bad time '{hh}:{mm}' in {text!r}: use HH:MM from 00:00 to 24:00",
+            "bad_time",
+            time=f"{hh}:{mm}",
+        )
     if hour == 24 and not end:
-        raise ValueError(f"24:00 can only end an interval, not start one, in {text!r}")
+        raise HoursError(
+            f"24:00 can only end an interval, not start one, in {text!r}", "start_at_24"
+        )
     return hour * 60 + minute
 
 
 def parse_intervals(text: str, where: str) -> list[Interval]:
     """Parse ``"09:00-13:00,14:00-18:00"``; ``where`` names the day or date in messages."""
     if not isinstance(text, str):
-        raise ValueError(f"hours for {where} must be text like '09:00-18:00', got {text!r}")
+        raise HoursError(
+            f"hours for {where} must be text like '09:00-18:00', got {text!r}", "empty", where=where
+        )
     compact = re.sub(r"\s+", "", text)
     if not compact:
-        raise ValueError(f"no hours given for {where}")
+        raise HoursError(f"no hours given for {where}", "empty", where=where)
     intervals: list[Interval] = []
     for piece in compact.split(","):
         match = _INTERVAL_RE.match(piece)
         if match is None:
-            raise ValueError(f"bad interval {piece!r} for {where}: write it like 09:00-18:00")
+            raise HoursError(
+                f"bad interval {piece!r} for {where}: write it like 09:00-18:00",
+                "bad_interval",
+                interval=piece,
+                where=where,
+            )
         start = _time(text, match[1], match[2], end=False)
         stop = _time(text, match[3], match[4], end=True)
         if stop <= start:
-            raise ValueError(
+            raise HoursError(
                 f"reversed or empty interval on {where}: {piece} (intervals may not cross "
-                "midnight; write 22:00-24:00 on one day and 00:00-06:00 on the next)"
+                "midnight; write 22:00-24:00 on one day and 00:00-06:00 on the next)",
+                "reversed",
+                interval=piece,
+                where=where,
             )
         intervals.append((start, stop))
     intervals.sort()
     for first, second in itertools.pairwise(intervals):
         if second[0] < first[1]:
-            raise ValueError(
+            raise HoursError(
                 f"overlapping intervals on {where}: "
-                f"{format_intervals([first])} and {format_intervals([second])}"
+                f"{format_intervals([first])} and {format_intervals([second])}",
+                "overlap",
+                first=format_intervals([first]),
+                second=format_intervals([second]),
+                where=where,
             )
     return intervals
 
@@ -82,8 +111,10 @@ def parse_intervals(text: str, where: str) -> list[Interval]:
 def _day(token: str, text: str) -> int:
     index = _DAY_INDEX.get(token)
     if index is None:
-        raise ValueError(
-            f"unknown day {token!r} in hours {text!r}: use mon tue wed thu fri sat sun"
+        raise HoursError(
+            f"unknown day {token!r} in hours {text!r}: use mon tue wed thu fri sat sun",
+            "unknown_day",
+            day=token,
         )
     return index
 
@@ -92,7 +123,9 @@ def _parse_days(spec: str, text: str) -> list[int]:
     spec = re.sub(r"\s*-\s*", "-", spec.strip().lower())
     tokens = [t for t in re.split(r"[,\s]+", spec) if t]
     if not tokens:
-        raise ValueError(f"no days before the hours in {text!r}: write e.g. 'mon-fri 09:00-18:00'")
+        raise HoursError(
+            f"no days before the hours in {text!r}: write e.g. 'mon-fri 09:00-18:00'", "no_days"
+        )
     days: list[int] = []
     for token in tokens:
         first, sep, last = token.partition("-")
@@ -113,21 +146,29 @@ def parse_hours(text: str) -> dict[int, list[Interval]]:
     measured in it would ever fall due.
     """
     if not isinstance(text, str):
-        raise ValueError(f"hours must be text like 'mon-fri 09:00-18:00', got {text!r}")
+        raise HoursError(f"hours must be text like 'mon-fri 09:00-18:00', got {text!r}", "not_text")
     week: dict[int, list[Interval]] = {}
     for group in text.split(";"):
         if not group.strip():
             continue
         match = _DAYS_PART_RE.match(group.strip())
         if match is None:
-            raise ValueError(f"no hours after {group.strip()!r} in {text!r}")
+            raise HoursError(
+                f"no hours after {group.strip()!r} in {text!r}",
+                "no_hours_after",
+                days=group.strip(),
+            )
         days = _parse_days(match[1], text)
         for day in days:
             if day in week:
-                raise ValueError(f"day {DAY_NAMES[day]} named twice in hours {text!r}")
+                raise HoursError(
+                    f"day {DAY_NAMES[day]} named twice in hours {text!r}",
+                    "day_twice",
+                    day=DAY_NAMES[day],
+                )
             week[day] = parse_intervals(match[2], DAY_NAMES[day])
     if not week:
-        raise ValueError(f"no working hours in a week: {text!r}")
+        raise HoursError(f"no working hours in a week: {text!r}", "no_week")
     return dict(sorted(week.items()))
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import WorkCalendar, parse_intervals
 from agencydesk.calendars.models import BusinessCalendar, CalendarException
+from agencydesk.calendars.problems import problem_text
 from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
 
 if TYPE_CHECKING:
@@ -35,7 +36,10 @@ def calendar_check(*, timezone: str, hours: str, country: str, subdivision: str)
         WorkCalendar(timezone=timezone, hours=hours, country=None)
     except ValueError as exc:
         raise ValidationError(
-            {"hours": _("These working hours cannot be used: %(reason)s") % {"reason": exc}}
+            {
+                "hours": _("These working hours cannot be used: %(reason)s")
+                % {"reason": problem_text(exc)}
+            }
         ) from exc
     if country:
         try:
@@ -137,7 +141,10 @@ def calendar_exceptions_replace(
                 parse_intervals(row["hours"], str(row["date"]))
             except ValueError as exc:
                 raise ValidationError(
-                    {"exceptions": _("%(date)s: %(reason)s") % {"date": row["date"], "reason": exc}}
+                    {
+                        "exceptions": _("%(date)s: %(reason)s")
+                        % {"date": row["date"], "reason": problem_text(exc)}
+                    }
                 ) from exc
     before = sorted(f"{e.date}:{e.kind}:{e.hours}" for e in calendar.exceptions.all())
     after = sorted(f"{r['date']}:{r['kind']}:{r.get('hours', '')}" for r in rows)

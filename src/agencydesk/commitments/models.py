@@ -128,8 +128,6 @@ class Breach(models.Model):
         indexes = [
             models.Index(fields=["client", "at"], name="breach_client_idx"),
             models.Index(fields=["owner", "at"], name="breach_owner_idx"),
-            # The director overview counts the last week's breaches of everybody at once.
-            models.Index(fields=["at", "owner"], name="breach_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.accounts.models import User
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, Severity, State
 from agencydesk.commitments.models import Breach, Commitment
-from agencydesk.commitments.reasons import local_moment, reason_sentence
+from agencydesk.commitments.reasons import day_month_names, local_moment, reason_sentence
 
 if TYPE_CHECKING:
     from agencydesk.clients.models import Client
@@ -112,6 +112,7 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
     labels = {kind: str(kind.label) for kind in Kind}
     actions = {kind: str(ACTIONS.get(kind, _("Open"))) for kind in Kind}
     urls: dict[int, tuple[str, str]] = {}
+    names = day_month_names()
     rows = attention_queryset(user=user, now=now).values_list(*TODAY_COLUMNS)[:limit]
     for (
         pk,
@@ -149,7 +150,7 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
                 client_url=client_url,
                 zone=zone,
                 due_at=due_at,
-                due_local=local_moment(due_at, zone),
+                due_local=local_moment(due_at, zone, names),
                 state=state,
                 overdue=overdue,
                 severity=severity,
@@ -161,6 +162,7 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
                     minutes=minutes,
                     escalation=escalation,
                     zone=zone,
+                    names=names,
                 ),
                 url=_url(timeline, kind, conversation_id),
                 action=actions[kind],
@@ -190,16 +192,19 @@ def director_overview(*, now: datetime) -> list[ManagerLoad]:
             due_today=Count("id", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(hours=24))),
         )
     }
-    # The (at, owner) index answers this alone: a range of one week, grouped.
-    breaches = dict(
-        Breach.objects.filter(at__gte=now - timedelta(days=7))
+    # Each person's breaches of the week are counted beside their row, on the
+    # (owner, at) index: a count per person, never a scan of everybody's breaches.
+    week = (
+        Breach.objects.filter(owner=OuterRef("pk"), at__gte=now - timedelta(days=7))
         .order_by()
         .values("owner")
         .annotate(n=Count("pk"))
-        .values_list("owner", "n")
+        .values("n")
     )
-    people = User.objects.filter(is_active=True).filter(
-        Q(pk__in=[k for k in rows if k]) | Q(role__in=["account_manager", "director"])
+    people = (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=[k for k in rows if k]) | Q(role__in=["account_manager", "director"]))
+        .annotate(breaches_week=Subquery(week, output_field=IntegerField()))
     )
     result = []
     for user in people.order_by("first_name", "username"):
@@ -210,7 +215,7 @@ def director_overview(*, now: datetime) -> list[ManagerLoad]:
                 active=row.get("active", 0),
                 overdue=row.get("overdue", 0),
                 due_today=row.get("due_today", 0),
-                breaches_week=breaches.get(user.pk, 0),
+                breaches_week=user.breaches_week or 0,
             )
         )
     result.sort(key=lambda m: (-m.overdue, -m.active, str(m.user)))

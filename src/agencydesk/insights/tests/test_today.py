@@ -52,11 +52,11 @@ def test_today_query_count_does_not_grow(olga, django_assert_num_queries):
 
 def test_director_overview_query_count_does_not_grow(olga, django_assert_max_num_queries):
     _load(olga, 3)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         director_overview(now=NOW)
     for _ in range(5):
         _load(UserFactory(role="account_manager"), 4)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         loads = director_overview(now=NOW)
     # each of the 4 clients: an overdue first response, and a question due tomorrow
     assert (loads[0].active, loads[0].overdue, loads[0].due_today) == (8, 4, 4)
@@ -107,3 +107,23 @@ def test_response_statistics_median_and_share_within_target(
     row = stats["clients"][0]
     assert (row.label, row.count, row.median_minutes) == ("Acme", 3, 8.0)
     assert row.within_target == pytest.approx(2 / 3)
+
+
+def test_director_overview_counts_each_persons_breaches_of_the_last_week(olga):
+    from agencydesk.commitments.models import Breach, Commitment
+
+    ivan = UserFactory(username="ivan", role="account_manager")
+    _load(olga, 2)
+    _load(ivan, 1)
+    commitment = Commitment.objects.filter(owner=olga).first()
+    for owner, days_ago in [(olga, 1), (olga, 6), (olga, 8), (ivan, 2), (None, 1)]:
+        Breach.objects.create(
+            commitment=commitment,
+            client_id=commitment.client_id,
+            owner=owner,
+            kind=commitment.kind,
+            due_at=NOW - dt.timedelta(days=days_ago),
+            at=NOW - dt.timedelta(days=days_ago),
+        )
+    loads = {load.user.username: load.breaches_week for load in director_overview(now=NOW)}
+    assert loads == {"olga": 2, "ivan": 1}
