@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from agencydesk.clients.api import ERRORS, Error, _editable_client
 from agencydesk.integrations.telegram.inbound import updates_store
@@ -52,7 +52,7 @@ def webhook(request: HttpRequest) -> Any:
     secret = settings.TELEGRAM_WEBHOOK_SECRET
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
-        return 403, {"detail": "wrong or missing secret token"}
+        return Status(403, {"detail": "wrong or missing secret token"})
     try:
         payload = json.loads(request.body or b"null")
     except ValueError:
@@ -68,4 +68,4 @@ def webhook(request: HttpRequest) -> Any:
         if stored:
             transaction.on_commit(lambda: updates_process_task.enqueue())
     # Stored (or already stored): Telegram may forget it now.
-    return 200, {"ok": True, "stored": stored}
+    return Status(200, {"ok": True, "stored": stored})

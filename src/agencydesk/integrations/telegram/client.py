@@ -32,7 +32,7 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.request import HTTPXRequest
-from telegram.warnings import PTBUserWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -61,7 +61,10 @@ class Refused(ApiError):
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
-    value: Any = exc.retry_after
+    with warnings.catch_warnings():
+        # PTB 22 announces a change of type; both types are read here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: Any = exc.retry_after
     return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
 
 
@@ -91,11 +94,11 @@ class TelegramClient:
         *,
         token: str | None = None,
         api_url: str | None = None,
-        timeout: float = 10.0,
+        timeout: float | None = None,
     ) -> None:
         self.token = token if token is not None else settings.TELEGRAM_BOT_TOKEN
         self.api_url = (api_url or settings.TELEGRAM_API_URL or DEFAULT_API_URL).rstrip("/")
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else settings.TELEGRAM_TIMEOUT
 
     def _run(self, make: Any) -> Any:
         async def go() -> Any:
