@@ -118,7 +118,7 @@ def _chat_upsert(data: dict[str, Any], *, at: datetime) -> TelegramChat:
         "username": (data.get("username") or "")[:64],
         "is_forum": bool(data.get("is_forum")),
     }
-    chat, created = TelegramChat.objects.get_or_create(
+    chat, created = TelegramChat.objects.select_related("client").get_or_create(
         chat_id=int(data["id"]), defaults={**fields, "first_seen_at": at}
     )
     if not created and any(getattr(chat, k) != v for k, v in fields.items()):
@@ -243,8 +243,8 @@ def _record(
     client = chat.client
     assert client is not None
     thread_id = message.get("message_thread_id") if message.get("is_topic_message") else None
-    contact = services.contact_for(client=client, tg_user=tg_user)
     agency_user = tg_user.user if tg_user.user_id and tg_user.user.is_active else None
+    contact = None if agency_user else services.contact_for(client=client, tg_user=tg_user)
     label = f"@{tg_user.username}" if tg_user.username else tg_user.full_name
     recorded = message_record(
         client=client,
@@ -255,15 +255,14 @@ def _record(
         at=at,
         conversation_key=services.conversation_key(chat.chat_id, thread_id),
         external_id=external_id,
-        author="" if agency_user else label,
+        author="",  # the author is known by Telegram id here, not by a name to look up
         author_user=agency_user,
         topic=services.topic_of(chat, thread_id),
     )
     if not recorded.created:
         return
     row = recorded.message
-    if contact is not None and row.author_contact_id != contact.pk and not agency_user:
-        Message.objects.filter(pk=row.pk).update(author_contact=contact)
+    Message.objects.filter(pk=row.pk).update(author_contact=contact, author_label=label[:200])
     if not row.conversation.title and not chat.is_forum:
         type(row.conversation).objects.filter(pk=row.conversation_id, title="").update(
             title=chat.title[:200]
@@ -291,4 +290,3 @@ def _record(
             reply_to=services.message_by_telegram_id(chat.chat_id, quoted["message_id"]),
             excerpt=(quoted.get("text") or quoted.get("caption") or "")[:300],
         )
-    TelegramChat.objects.filter(pk=chat.pk).update(last_message_at=row.sent_at)

@@ -76,7 +76,6 @@ class TelegramChat(models.Model):
         related_name="telegram_chats",
     )
     first_seen_at = models.DateTimeField(_("first seen at"))
-    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
     linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
 
     class Meta:

@@ -74,9 +74,9 @@ def test_link_code_endpoint(api, am, specialist, client_acme):
 
 @pytest.mark.django_db(transaction=True)
 def test_poll_asks_from_the_last_stored_update_and_confirms_only_what_is_stored(fake_api):
-    from agencydesk.integrations.telegram.poller import poll
-
     from django.utils import timezone
+
+    from agencydesk.integrations.telegram.poller import poll
 
     TelegramUpdate.objects.create(
         update_id=41, payload={"update_id": 41}, received_at=timezone.now()
