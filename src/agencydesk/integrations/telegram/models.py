@@ -277,6 +277,8 @@ class TelegramAttachment(models.Model):
 class SendSlot(models.Model):
     """One call to sendMessage, reserved before it is made: the pacing windows count these rows.
 
+    ``reserved_at`` moves to the moment the call ended, when it ends.
+
     The row also remembers how the call ended, so a worker that died mid-call
     leaves an ``unknown`` trace instead of a silent resend.
     """

@@ -5,7 +5,9 @@ group and thirty a second in all. Each call is a ``SendSlot`` row reserved
 under a lock (a locked row on PostgreSQL, the write lock on SQLite); a slot is
 granted only if the windows, counted over the rows, have room. The limits
 below keep a margin so that the moments Telegram sees the calls, a few
-milliseconds later, stay inside its limits too.
+milliseconds later, stay inside its limits too; and once a call ends its slot
+moves to that moment, so the next message to the chat is counted from when
+the previous one surely arrived, not from when it was asked for.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ CHAT_INTERVAL = 1.1  # seconds between two messages to one chat (Telegram: about
 GROUP_LIMIT, GROUP_WINDOW = 20, 61.0  # per group (Telegram: 20 a minute)
 GLOBAL_LIMIT, GLOBAL_WINDOW = 25, 1.0  # in all (Telegram: 30 a second)
 KEEP_SLOTS = timedelta(days=2)
-WAIT_IN_PLACE = 3.0  # a shorter wait is slept here; a longer one goes back to the queue
+WAIT_IN_PLACE = 3.0
+IN_FLIGHT = 30.0  # a pending slot older than this is a dead worker's, not a call in flight  # a shorter wait is slept here; a longer one goes back to the queue
 
 
 class PacingFull(Exception):
@@ -44,6 +47,13 @@ class Target:
 
 
 def _wait_needed(target: Target, now) -> float:
+    # A call still in flight to this chat: its arrival moment is not known yet.
+    if SendSlot.objects.filter(
+        chat_id=target.chat_id,
+        outcome=SendOutcome.PENDING,
+        reserved_at__gt=now - timedelta(seconds=IN_FLIGHT),
+    ).exists():
+        return 0.05
     wait = 0.0
     last = (
         SendSlot.objects.filter(
@@ -130,7 +140,10 @@ def send_paced(
         raise
     slot.outcome = SendOutcome.SENT
     slot.telegram_message_id = int(result["message_id"])
+    slot.reserved_at = timezone.now()
     SendSlot.objects.filter(pk=slot.pk).update(
-        outcome=slot.outcome, telegram_message_id=slot.telegram_message_id
+        outcome=slot.outcome,
+        telegram_message_id=slot.telegram_message_id,
+        reserved_at=slot.reserved_at,
     )
     return slot

@@ -100,11 +100,13 @@ def drain(seconds: float = 150.0) -> None:
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        due = list(
+        rows = list(
             OutboundMessage.objects.filter(
                 state=OutboxState.QUEUED, send_after__lte=timezone.now()
-            ).values_list("pk", flat=True)
+            ).values_list("pk", "message__conversation_id")
         )
+        # Like a queue with many chats in it: the next message of each chat, in any order.
+        due = list({conversation: pk for pk, conversation in reversed(rows)}.values())
         if not due:
             if not OutboundMessage.objects.filter(
                 state__in=[OutboxState.QUEUED, OutboxState.SENDING]

@@ -7,6 +7,7 @@ The workers and the poller are separate processes on the test's own database
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -205,9 +206,7 @@ def test_500_replies_under_429s_and_500s_are_each_delivered_once_within_the_limi
     for s in sorted(fake_api.sent, key=lambda s: s.at):
         by_chat[s.chat_id].append(s.at)
     every = sorted(s.at for s in fake_api.sent)
-    per_chat_gap = min(
-        b - a for times in by_chat.values() for a, b in zip(times, times[1:], strict=False)
-    )
+    per_chat_gap = min(b - a for times in by_chat.values() for a, b in itertools.pairwise(times))
     per_group_minute = max(_max_in_window(t, 60.0) for c, t in by_chat.items() if c < 0)
     per_second = _max_in_window(every, 1.0)
     print(
