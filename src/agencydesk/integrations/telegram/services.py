@@ -142,7 +142,7 @@ def link_code_create(
         raise ValidationError(_("Could not make a unique code; try again."))
     audit_record(
         actor=by,
-        action="telegram.link_code_created",
+        action="link_code.create",
         obj=code,
         client_id=client.pk if client else None,
         at=at,
@@ -241,7 +241,7 @@ def chat_link_by_code(
         chat.user, chat.linked_at = row.user, at
         chat.save(update_fields=["user", "linked_at"])
         TelegramUser.objects.filter(pk=tg_user.pk).update(user=row.user)
-        audit_record(actor=row.user, action="telegram.alerts_linked", obj=chat, at=at)
+        audit_record(actor=row.user, action="telegram_chat.update", obj=chat, at=at)
         with translation.override(row.user.language or "en"):
             text = _("Alerts for %(name)s will come to this chat.") % {"name": row.user}
         _confirm(chat, key=f"link:{row.pk}", text=text, at=at, thread_id=None)
@@ -263,7 +263,7 @@ def _link(chat: TelegramChat, *, client: Client, by: User | None, at: datetime, 
     chat.save(update_fields=["client", "linked_at"])
     audit_record(
         actor=by,
-        action="telegram.chat_linked",
+        action="telegram_chat.update",
         obj=chat,
         client_id=client.pk,
         changes={"client": [before, client.pk]},
@@ -308,7 +308,7 @@ def chat_assign(
         chat.save(update_fields=["client", "linked_at"])
         audit_record(
             actor=by,
-            action="telegram.chat_unlinked",
+            action="telegram_chat.update",
             obj=chat,
             changes={"client": [before, None]},
             at=at,
