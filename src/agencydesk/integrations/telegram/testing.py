@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 TOKEN = "123456:TEST-token"  # noqa: S105 - the fake server's own token
 
@@ -100,7 +100,7 @@ class FakeBotApi:
     # --- the server side ----------------------------------------------------------------------
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
-        path = request.path.split("?", 1)[0]
+        path = unquote(request.path.split("?", 1)[0])
         prefix = f"/bot{self.token}/"
         file_prefix = f"/file/bot{self.token}/"
         if path.startswith(file_prefix):
