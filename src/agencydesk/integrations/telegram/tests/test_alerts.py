@@ -75,18 +75,22 @@ def test_warning_before_the_first_response_is_late_comes_once(
             text="Где макет",
             at=timezone.now(),
         )
-    with time_machine.travel(MONDAY_10 + dt.timedelta(minutes=2), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            telegram_tick(now=timezone.now())
+    with (
+        time_machine.travel(MONDAY_10 + dt.timedelta(minutes=2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        telegram_tick(now=timezone.now())
 
     def warnings():
         return [s for s in fake_api.sent_to(AM_CHAT) if "first response is due" in s.text]
 
     assert warnings() == []  # not yet
     for minute in (6, 7):
-        with time_machine.travel(MONDAY_10 + dt.timedelta(minutes=minute), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                telegram_tick(now=timezone.now())
+        with (
+            time_machine.travel(MONDAY_10 + dt.timedelta(minutes=minute), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            telegram_tick(now=timezone.now())
     [warning] = warnings()
     assert "Acme" in warning.text and "4 minutes" in warning.text
 
@@ -110,8 +114,10 @@ def test_the_morning_digest_lists_today_once_a_day(
             telegram_tick(now=timezone.now())  # 07:00: too early
     assert not TelegramNotice.objects.filter(kind="digest").exists()
     for later in (0, 30):
-        with time_machine.travel(MONDAY_10 + dt.timedelta(minutes=later), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                telegram_tick(now=timezone.now())
+        with (
+            time_machine.travel(MONDAY_10 + dt.timedelta(minutes=later), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            telegram_tick(now=timezone.now())
     [digest] = [s for s in fake_api.sent_to(AM_CHAT) if "Today" in s.text]
     assert "Acme" in digest.text
