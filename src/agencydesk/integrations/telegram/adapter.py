@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from agencydesk.integrations.telegram.choices import SendOutcome
 from agencydesk.integrations.telegram.client import MaybeSent, NotSent, Refused, RetryLater
 from agencydesk.integrations.telegram.models import SendSlot, TelegramChat
 from agencydesk.integrations.telegram.sending import PacingFull, Target, send_paced
-from agencydesk.messaging.channels import PermanentFailure, TemporaryFailure
+from agencydesk.messaging.channels import LoggedChannel, PermanentFailure, TemporaryFailure
 from agencydesk.messaging.choices import OutboxState
 
 if TYPE_CHECKING:
@@ -61,9 +62,13 @@ def _external_id(slot: SendSlot) -> str:
 
 
 class TelegramAdapter:
+    """Delivers through the Bot API; without a bot token, the logged channel records the message."""
+
     name = "telegram"
 
     def send(self, outbox: OutboundMessage) -> str:
+        if not settings.TELEGRAM_BOT_TOKEN:
+            return LoggedChannel().send(outbox)
         earlier = list(SendSlot.objects.filter(outbox=outbox).order_by("reserved_at"))
         for slot in earlier:
             if slot.outcome == SendOutcome.SENT:
@@ -87,6 +92,8 @@ class TelegramAdapter:
         """After a worker died mid-send: delivered (its id), surely not (None), or unknown (failed)."""
         from agencydesk.messaging.models import OutboundMessage
 
+        if not settings.TELEGRAM_BOT_TOKEN:
+            return LoggedChannel().reconcile(outbox)
         slot = SendSlot.objects.filter(outbox=outbox).order_by("-reserved_at").first()
         if slot is None or slot.outcome == SendOutcome.FAILED:
             return None

@@ -18,3 +18,24 @@ def telegram_card(context: dict[str, Any], client: Any, can_edit: bool) -> dict[
         "chats": client_chats(client=client),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def telegram_extras(messages: list[Any]) -> dict[int, dict[str, Any]]:
+    """Edits and quoted replies of the Telegram messages on a timeline page: two queries at most."""
+    from agencydesk.integrations.telegram.models import MessageVersion, TelegramReply
+
+    ids = [m.pk for m in messages if m.channel == "telegram"]
+    if not ids:
+        return {}
+    extras: dict[int, dict[str, Any]] = {pk: {"versions": [], "reply": None} for pk in ids}
+    for version in MessageVersion.objects.filter(message_id__in=ids).order_by("edited_at"):
+        extras[version.message_id]["versions"].append(version)
+    for reply in TelegramReply.objects.filter(message_id__in=ids):
+        extras[reply.message_id]["reply"] = reply
+    return extras
+
+
+@register.filter
+def extras_for(extras: dict[int, dict[str, Any]], pk: int) -> dict[str, Any]:
+    return extras.get(pk) or {}

@@ -93,3 +93,31 @@ def test_an_attachment_is_fetched_from_telegram_for_those_who_see_the_client(
     assert response.content == b"%PDF-1.4 contract"
     assert 'filename="contract.pdf"' in response["Content-Disposition"]
     assert HttpClient().get(f"/telegram/files/{attachment.pk}/").status_code == 302  # sign in
+
+
+def test_the_timeline_shows_edits_and_quoted_replies(fake_api, process, am, client_acme):
+    from agencydesk.integrations.telegram.services import link_code_create
+
+    code = link_code_create(client=client_acme, by=am, at=timezone.now())
+    process(
+        group_message(update_id=1, chat_id=-9, message_id=1, text=f"/link {code.code}"),
+        group_message(update_id=2, chat_id=-9, message_id=2, text="Бюджет 100"),
+        group_message(update_id=3, chat_id=-9, message_id=2, text="Бюджет 50", edited=True),
+        group_message(
+            update_id=4,
+            chat_id=-9,
+            message_id=3,
+            text="Согласовано",
+            extra={
+                "reply_to_message": {
+                    "message_id": 2,
+                    "date": 1,
+                    "chat": {"id": -9},
+                    "text": "Бюджет 100",
+                }
+            },
+        ),
+    )
+    html = _as(am).get(f"/clients/{client_acme.pk}/messages/").content.decode()
+    assert "Бюджет 100" in html and "Бюджет 50" in html and "edited" in html
+    assert '<blockquote class="quoted small muted">Бюджет 100</blockquote>' in html
