@@ -121,3 +121,30 @@ def test_the_timeline_shows_edits_and_quoted_replies(fake_api, process, am, clie
     html = _as(am).get(f"/clients/{client_acme.pk}/messages/").content.decode()
     assert "Бюджет 100" in html and "Бюджет 50" in html and "edited" in html
     assert '<blockquote class="quoted small muted">Бюджет 100</blockquote>' in html
+
+
+def test_demo_data_links_groups_and_leaves_one_chat_for_an_admin(
+    db, am, director, django_capture_on_commit_callbacks
+):
+    from agencydesk.clients.tests.factories import ClientFactory
+    from agencydesk.integrations.telegram.demo import UNLINKED_CHAT, demo_telegram
+    from agencydesk.integrations.telegram.models import TelegramTopic
+    from agencydesk.integrations.telegram.services import chat_assign
+    from agencydesk.messaging.models import Message
+
+    clients = [ClientFactory(account_manager=am, preferred_channel="telegram") for _ in range(2)]
+    assert demo_telegram(now=timezone.now()) == 3
+    assert demo_telegram(now=timezone.now()) == 0
+    assert TelegramChat.objects.filter(client__in=clients, is_forum=True).count() == 2
+    assert TelegramTopic.objects.count() == 10
+    assert set(TelegramTopic.objects.values_list("topic", flat=True)) == {
+        "design",
+        "texts",
+        "documents",
+        "general",
+        "ideas",
+    }
+    unlinked = TelegramChat.objects.get(chat_id=UNLINKED_CHAT)
+    with django_capture_on_commit_callbacks(execute=True):
+        chat_assign(chat=unlinked, client=clients[0], by=director, at=timezone.now())
+    assert Message.objects.filter(client=clients[0], channel="telegram").count() == 2
