@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -54,13 +55,22 @@ def conversation_key(chat_id: int, thread_id: int | None) -> str:
     return f"{chat_id}:{thread_id}" if thread_id else str(chat_id)
 
 
+@functools.cache
+def _known_topic_names() -> dict[str, str]:
+    """Every name of a standard topic: the usual ones, and its label in each interface language."""
+    from django.conf import settings
+
+    names = {name: str(topic) for topic, variants in TOPIC_NAMES.items() for name in variants}
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            for topic in STANDARD_TOPICS:
+                names.setdefault(str(topic.label).lower(), str(topic))
+    return names
+
+
 def standard_topic(name: str) -> str:
     """The standard conversation topic a forum topic's name stands for, or ""."""
-    wanted = " ".join(name.lower().split())
-    for topic, names in TOPIC_NAMES.items():
-        if wanted in names:
-            return str(topic)
-    return ""
+    return _known_topic_names().get(" ".join(name.lower().split()), "")
 
 
 def topic_of(chat: TelegramChat, thread_id: int | None) -> str:

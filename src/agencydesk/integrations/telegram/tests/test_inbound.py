@@ -291,3 +291,38 @@ def test_a_failing_update_is_marked_and_the_rest_go_on(
     failed = TelegramUpdate.objects.get(update_id=2)
     assert failed.state == UpdateState.ERROR and "boom" in failed.error
     assert Message.objects.filter(external_id=f"{GROUP}:62").exists()
+
+
+def test_topics_command_creates_the_standard_topics_in_the_clients_language(
+    fake_api, process, client_acme, am
+):
+    _link(process, client_acme, am)
+    process(
+        group_message(
+            update_id=2, chat_id=GROUP, message_id=2, is_forum=True, text="/topics@desk_bot"
+        )
+    )
+    assert [name for chat, name, thread in fake_api.topics] == [
+        "Дизайн",
+        "Тексты",
+        "Документы",
+        "Общее",
+        "Идеи и запросы",
+    ]
+    assert set(TelegramTopic.objects.values_list("topic", flat=True)) == {
+        "design",
+        "texts",
+        "documents",
+        "general",
+        "ideas",
+    }
+    process(group_message(update_id=3, chat_id=GROUP, message_id=3, is_forum=True, text="/topics"))
+    assert len(fake_api.topics) == 5  # nothing twice
+
+
+def test_topics_command_without_the_right_says_what_to_do(fake_api, process, client_acme, am):
+    _link(process, client_acme, am)
+    fake_api.no_topic_rights.add(GROUP)
+    process(group_message(update_id=2, chat_id=GROUP, message_id=2, is_forum=True, text="/topics"))
+    assert fake_api.topics == []
+    assert "administrator" in fake_api.sent_to(GROUP)[-1].text
