@@ -306,7 +306,7 @@ def test_topics_command_creates_the_standard_topics_in_the_clients_language(
         "Дизайн",
         "Тексты",
         "Документы",
-        "Общее",
+        "Общие вопросы",
         "Идеи и запросы",
     ]
     assert set(TelegramTopic.objects.values_list("topic", flat=True)) == {
