@@ -89,7 +89,11 @@ def digest_text(*, user, now: datetime) -> str:
             return _("Good morning! Nothing is waiting on you today.")
         overdue = sum(1 for item in items if item.overdue)
         lines = [
-            _("Good morning! Today: %(count)d item(s), %(overdue)d overdue.")
+            ngettext(
+                "Good morning! Today: %(count)d item, %(overdue)d overdue.",
+                "Good morning! Today: %(count)d items, %(overdue)d overdue.",
+                len(items),
+            )
             % {"count": len(items), "overdue": overdue}
         ]
         for item in items[:DIGEST_LINES]:

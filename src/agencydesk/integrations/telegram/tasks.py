@@ -30,9 +30,12 @@ NOTICE_MAX_ATTEMPTS = 6
 @task()
 def updates_process_task() -> int:
     """Process what the webhook stored; then send what is due."""
+    from agencydesk.integrations.telegram.alerts import telegram_tick
     from agencydesk.integrations.telegram.inbound import updates_process_all
 
-    return updates_process_all(at=timezone.now())
+    processed = updates_process_all(at=timezone.now())
+    telegram_tick(now=timezone.now())
+    return processed
 
 
 @task()
