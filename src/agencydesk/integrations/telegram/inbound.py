@@ -19,6 +19,7 @@ from agencydesk.integrations.telegram import services
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.models import (
     MessageVersion,
+    PacingLock,
     TelegramAttachment,
     TelegramChat,
     TelegramReply,
@@ -66,33 +67,38 @@ def updates_store(*, payloads: list[dict[str, Any]], at: datetime) -> int:
 def updates_process(*, at: datetime, limit: int = BATCH) -> int:
     """Process up to ``limit`` stored updates in ``update_id`` order, in one transaction.
 
-    Returns how many were taken. An update that fails is marked ``error`` with
-    the reason and kept; the others of the batch go on.
+    Processors take turns (a locked row), so updates are handled in order even
+    with several workers: a ``/link`` is committed before the messages after it
+    are looked at. Returns how many were taken. An update that fails is marked
+    ``error`` with the reason and kept; the others of the batch go on.
     """
     with transaction.atomic():
+        turn, _created = PacingLock.objects.get_or_create(name="process")
+        PacingLock.objects.select_for_update().filter(pk=turn.pk).first()
         batch = list(
             TelegramUpdate.objects.filter(state=UpdateState.NEW).order_by("update_id")[:limit]
         )
-        taken = 0
+        done: list[int] = []
+        known: dict[tuple[str, int], Any] = {}  # chats and accounts seen in this batch
         for update in batch:
-            # Claim: a concurrent processor that took it first leaves nothing here.
-            if not TelegramUpdate.objects.filter(pk=update.pk, state=UpdateState.NEW).update(
-                state=UpdateState.DONE, processed_at=at
-            ):
-                continue
-            taken += 1
             try:
                 with transaction.atomic():
-                    state = _handle(update.payload, at=at)
+                    state = _handle(update.payload, at=at, known=known)
             except Exception as exc:  # one bad update must not stop the others
                 logger.exception("telegram update %s failed", update.update_id)
+                known.clear()  # rows made in the rolled-back savepoint are gone
                 TelegramUpdate.objects.filter(pk=update.pk).update(
-                    state=UpdateState.ERROR, error=f"{type(exc).__name__}: {exc}"[:2000]
+                    state=UpdateState.ERROR,
+                    processed_at=at,
+                    error=f"{type(exc).__name__}: {exc}"[:2000],
                 )
                 continue
-            if state != UpdateState.DONE:
-                TelegramUpdate.objects.filter(pk=update.pk).update(state=state)
-    return taken
+            if state == UpdateState.DONE:
+                done.append(update.pk)
+            else:
+                TelegramUpdate.objects.filter(pk=update.pk).update(state=state, processed_at=at)
+        TelegramUpdate.objects.filter(pk__in=done).update(state=UpdateState.DONE, processed_at=at)
+    return len(batch)
 
 
 def updates_process_all(*, at: datetime) -> int:
@@ -108,7 +114,9 @@ def _moment(timestamp: int | None) -> datetime:
     return datetime.fromtimestamp(int(timestamp or 0), tz=UTC)
 
 
-def _chat_upsert(data: dict[str, Any], *, at: datetime) -> TelegramChat:
+def _chat_upsert(
+    data: dict[str, Any], *, at: datetime, known: dict[tuple[str, int], Any] | None = None
+) -> TelegramChat:
     title = data.get("title") or " ".join(
         part for part in (data.get("first_name"), data.get("last_name")) if part
     )
@@ -118,9 +126,14 @@ def _chat_upsert(data: dict[str, Any], *, at: datetime) -> TelegramChat:
         "username": (data.get("username") or "")[:64],
         "is_forum": bool(data.get("is_forum")),
     }
-    chat, created = TelegramChat.objects.select_related("client").get_or_create(
-        chat_id=int(data["id"]), defaults={**fields, "first_seen_at": at}
-    )
+    chat = known.get(("chat", int(data["id"]))) if known is not None else None
+    created = False
+    if chat is None:
+        chat, created = TelegramChat.objects.select_related("client").get_or_create(
+            chat_id=int(data["id"]), defaults={**fields, "first_seen_at": at}
+        )
+        if known is not None:
+            known[("chat", chat.chat_id)] = chat
     if not created and any(getattr(chat, k) != v for k, v in fields.items()):
         for key, value in fields.items():
             setattr(chat, key, value)
@@ -128,12 +141,19 @@ def _chat_upsert(data: dict[str, Any], *, at: datetime) -> TelegramChat:
     return chat
 
 
-def _user_upsert(data: dict[str, Any]) -> TelegramUser:
+def _user_upsert(
+    data: dict[str, Any], known: dict[tuple[str, int], Any] | None = None
+) -> TelegramUser:
     name = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
     fields = {"username": (data.get("username") or "")[:64], "full_name": name[:255]}
-    user, created = TelegramUser.objects.select_related("contact").get_or_create(
-        telegram_id=int(data["id"]), defaults=fields
-    )
+    user = known.get(("user", int(data["id"]))) if known is not None else None
+    created = False
+    if user is None:
+        user, created = TelegramUser.objects.select_related("contact", "user").get_or_create(
+            telegram_id=int(data["id"]), defaults=fields
+        )
+        if known is not None:
+            known[("user", user.telegram_id)] = user
     if not created and (user.username, user.full_name) != (fields["username"], fields["full_name"]):
         TelegramUser.objects.filter(pk=user.pk).update(**fields)
         user.username, user.full_name = fields["username"], fields["full_name"]
@@ -147,7 +167,9 @@ def _command(text: str) -> tuple[str, str]:
     return head.split("@", 1)[0][1:].lower(), rest.strip()
 
 
-def _handle(payload: dict[str, Any], *, at: datetime) -> str:
+def _handle(
+    payload: dict[str, Any], *, at: datetime, known: dict[tuple[str, int], Any] | None = None
+) -> str:
     edited = "edited_message" in payload
     message = payload.get("edited_message") if edited else payload.get("message")
     if not isinstance(message, dict):
@@ -155,11 +177,11 @@ def _handle(payload: dict[str, Any], *, at: datetime) -> str:
         if isinstance(member, dict) and member.get("chat"):
             _chat_upsert(member["chat"], at=at)  # the bot was added to a chat: list it
         return UpdateState.DONE
-    chat = _chat_upsert(message["chat"], at=at)
+    chat = _chat_upsert(message["chat"], at=at, known=known)
     sender = message.get("from") or {}
     if sender.get("is_bot") or not sender.get("id"):
         return UpdateState.DONE
-    tg_user = _user_upsert(sender)
+    tg_user = _user_upsert(sender, known)
     thread_id = message.get("message_thread_id")
     for key in ("forum_topic_created", "forum_topic_edited"):
         if key in message and thread_id:

@@ -322,7 +322,11 @@ class SendSlot(models.Model):
 
 
 class PacingLock(models.Model):
-    """A single row locked while a send slot is reserved, so workers on many machines take turns."""
+    """A row locked to take turns across workers and machines.
+
+    ``send``: while a send slot is reserved; ``process``: while a batch of
+    updates is processed, so they are handled in order.
+    """
 
     name = models.CharField(_("name"), max_length=20, primary_key=True)
 

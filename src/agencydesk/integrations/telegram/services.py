@@ -251,6 +251,7 @@ def chat_link_by_code(
         chat.user, chat.linked_at = row.user, at
         chat.save(update_fields=["user", "linked_at"])
         TelegramUser.objects.filter(pk=tg_user.pk).update(user=row.user)
+        tg_user.user = row.user
         audit_record(actor=row.user, action="telegram_chat.update", obj=chat, at=at)
         with translation.override(row.user.language or "en"):
             text = _("Alerts for %(name)s will come to this chat.") % {"name": row.user}
