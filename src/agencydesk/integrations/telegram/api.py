@@ -58,9 +58,10 @@ def webhook(request: HttpRequest) -> Any:
     except ValueError:
         payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
-        return 422, {
-            "detail": [{"loc": ["body"], "msg": "not a Telegram update", "type": "value_error"}]
-        }
+        return Status(
+            422,
+            {"detail": [{"loc": ["body"], "msg": "not a Telegram update", "type": "value_error"}]},
+        )
     from agencydesk.integrations.telegram.tasks import updates_process_task
 
     with transaction.atomic():

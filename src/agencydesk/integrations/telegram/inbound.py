@@ -187,6 +187,10 @@ def _handle(
         if key in message and thread_id:
             services.topic_record(chat=chat, thread_id=thread_id, name=message[key].get("name"))
             return UpdateState.DONE
+    if message.get("migrate_to_chat_id"):
+        # The group became a supergroup: same people, new chat id, same client.
+        services.chat_migrate(chat=chat, new_chat_id=int(message["migrate_to_chat_id"]), at=at)
+        return UpdateState.DONE
     text = message.get("text") or message.get("caption") or ""
     command, argument = _command(text)
     if command in ("link", "start") and not edited:
@@ -255,7 +259,13 @@ def _record(
     if edited:
         existing = Message.objects.filter(channel="telegram", external_id=external_id).first()
         if existing is not None:
-            if existing.text != text:
+            latest = (
+                MessageVersion.objects.filter(message=existing)
+                .order_by("-edited_at")
+                .values_list("text", flat=True)
+                .first()
+            )
+            if text != (latest if latest is not None else existing.text):
                 MessageVersion.objects.get_or_create(
                     message=existing,
                     edited_at=_moment(message.get("edit_date") or message.get("date")),

@@ -284,6 +284,17 @@ def _link(chat: TelegramChat, *, client: Client, by: User | None, at: datetime, 
     _release_parked(chat)
 
 
+def chat_migrate(*, chat: TelegramChat, new_chat_id: int, at: datetime) -> TelegramChat:
+    """A group upgraded to a supergroup gets a new id: the new chat keeps the old one's client."""
+    new, _created = TelegramChat.objects.get_or_create(
+        chat_id=new_chat_id,
+        defaults={"type": "supergroup", "title": chat.title, "first_seen_at": at},
+    )
+    if chat.client_id and new.client_id is None:
+        _link(new, client=chat.client, by=None, at=at, how="migrated")  # type: ignore[arg-type]
+    return new
+
+
 def chat_link_to_known_contact(
     *, chat: TelegramChat, tg_user: TelegramUser, at: datetime
 ) -> TelegramChat:

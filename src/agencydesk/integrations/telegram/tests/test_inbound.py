@@ -326,3 +326,52 @@ def test_topics_command_without_the_right_says_what_to_do(fake_api, process, cli
     process(group_message(update_id=2, chat_id=GROUP, message_id=2, is_forum=True, text="/topics"))
     assert fake_api.topics == []
     assert "administrator" in fake_api.sent_to(GROUP)[-1].text
+
+
+def test_an_edit_back_to_an_earlier_text_is_a_version_too(fake_api, process, client_acme, am):
+    _link(process, client_acme, am)
+    process(
+        group_message(update_id=2, chat_id=GROUP, message_id=30, text="A"),
+        group_message(
+            update_id=3,
+            chat_id=GROUP,
+            message_id=30,
+            text="B",
+            edited=True,
+            edit_date=1_767_600_100,
+        ),
+        group_message(
+            update_id=4,
+            chat_id=GROUP,
+            message_id=30,
+            text="A",
+            edited=True,
+            edit_date=1_767_600_200,
+        ),
+        group_message(
+            update_id=5,
+            chat_id=GROUP,
+            message_id=30,
+            text="A",
+            edited=True,
+            edit_date=1_767_600_300,
+        ),  # only the reactions changed: no new version
+    )
+    message = Message.objects.get(external_id=f"{GROUP}:30")
+    assert list(message.telegram_versions.values_list("text", flat=True)) == ["B", "A"]
+
+
+def test_a_group_upgraded_to_a_supergroup_stays_with_its_client(fake_api, process, client_acme, am):
+    _link(process, client_acme, am)
+    process(
+        group_message(
+            update_id=2,
+            chat_id=GROUP,
+            message_id=5,
+            chat_type="group",
+            extra={"migrate_to_chat_id": -100777},
+        ),
+        group_message(update_id=3, chat_id=-100777, message_id=1, text="Мы теперь тут"),
+    )
+    assert TelegramChat.objects.get(chat_id=-100777).client == client_acme
+    assert Message.objects.get().conversation.external_key == "-100777"
