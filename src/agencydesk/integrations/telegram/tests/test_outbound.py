@@ -203,3 +203,37 @@ def test_the_global_limit_spans_every_chat():
             assert isinstance(_sent(Target(chat, None, False)), SendSlot)
         wait = _sent(Target(10_000, None, False))
         assert 0 < wait <= sending.GLOBAL_WINDOW
+
+
+def test_the_automatic_acknowledgement_answers_in_the_clients_topic(
+    fake_api, process, client_acme, am, django_capture_on_commit_callbacks
+):
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.integrations.telegram.services import link_code_create
+    from agencydesk.integrations.telegram.testing import group_message
+    from agencydesk.messaging.services import acknowledgement_send, template_text
+
+    code = link_code_create(client=client_acme, by=am, at=timezone.now())
+    process(
+        group_message(
+            update_id=1, chat_id=GROUP, message_id=1, is_forum=True, text=f"/link {code.code}"
+        ),
+        group_message(
+            update_id=2,
+            chat_id=GROUP,
+            message_id=2,
+            is_forum=True,
+            thread_id=9,
+            username="gromov",
+            text="Пришлите счёт",
+        ),
+    )
+    first = Commitment.objects.get(kind="first_response")
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledgement_send(commitment=first, at=timezone.now())
+    ack = fake_api.sent_to(GROUP)[-1]
+    assert ack.message_thread_id == 9
+    expected = template_text(
+        kind="acknowledgement", client=client_acme, contact=client_acme.contacts.get()
+    )
+    assert ack.text == expected
