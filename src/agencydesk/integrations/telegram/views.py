@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -112,6 +113,6 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     name = item.file_name or path.rsplit("/", 1)[-1] or f"{item.kind}-{item.pk}"
     kind = item.mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = HttpResponse(data, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{name.replace(chr(34), "")}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

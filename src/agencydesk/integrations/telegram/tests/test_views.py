@@ -81,7 +81,7 @@ def test_an_attachment_is_fetched_from_telegram_for_those_who_see_the_client(
                 "document": {
                     "file_id": "F1",
                     "file_unique_id": "U1",
-                    "file_name": "contract.pdf",
+                    "file_name": "договор.pdf",
                     "mime_type": "application/pdf",
                 }
             },
@@ -91,7 +91,7 @@ def test_an_attachment_is_fetched_from_telegram_for_those_who_see_the_client(
     response = _as(am).get(f"/telegram/files/{attachment.pk}/")
     assert response.status_code == 200
     assert response.content == b"%PDF-1.4 contract"
-    assert 'filename="contract.pdf"' in response["Content-Disposition"]
+    assert "filename*=utf-8''%D0%B4%D0%BE%D0%B3" in response["Content-Disposition"]
     assert HttpClient().get(f"/telegram/files/{attachment.pk}/").status_code == 302  # sign in
 
 
