@@ -99,7 +99,8 @@ def digest_text(*, user, now: datetime) -> str:
         for item in items[:DIGEST_LINES]:
             when = formats.date_format(item.due_at.astimezone(zone), "D H:i")
             mark = "❗" if item.overdue else "•"
-            lines.append(f"{mark} {when} {item.kind_label} — {item.client.name}")
+            label = Kind(item.kind).label  # in the AM's language, not the request's
+            lines.append(f"{mark} {when} {label} — {item.client.name}")
         if len(items) > DIGEST_LINES:
             lines.append(_("…and more on the Today page."))
         return "\n".join(lines)

@@ -121,3 +121,22 @@ def test_the_morning_digest_lists_today_once_a_day(
             telegram_tick(now=timezone.now())
     [digest] = [s for s in fake_api.sent_to(AM_CHAT) if "Today" in s.text]
     assert "Acme" in digest.text
+    assert "Answer the question — Acme" in digest.text
+
+
+def test_the_digest_speaks_the_ams_language(db, am, client_acme):
+    from agencydesk.integrations.telegram.alerts import digest_text
+
+    am.language = "ru"
+    with time_machine.travel(MONDAY_10, tick=False):
+        message_record(
+            client=client_acme,
+            channel="telegram",
+            direction="in",
+            sent_at=timezone.now(),
+            text="Пришлите отчёт",
+            at=timezone.now(),
+        )
+        text = digest_text(user=am, now=timezone.now())
+    assert text.startswith("Доброе утро! Сегодня 2 задачи")
+    assert "Ответить клиенту — Acme" in text
