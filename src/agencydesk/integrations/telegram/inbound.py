@@ -175,7 +175,7 @@ def _handle(
     if not isinstance(message, dict):
         member = payload.get("my_chat_member")
         if isinstance(member, dict) and member.get("chat"):
-            _chat_upsert(member["chat"], at=at)  # the bot was added to a chat: list it
+            _chat_upsert(member["chat"], at=at, known=known)  # the bot was added: list it
         return UpdateState.DONE
     chat = _chat_upsert(message["chat"], at=at, known=known)
     sender = message.get("from") or {}
@@ -193,6 +193,11 @@ def _handle(
         return UpdateState.DONE
     text = message.get("text") or message.get("caption") or ""
     command, argument = _command(text)
+    if command == "start" and not argument and not edited:
+        # Someone opened the bot: nothing to record, but a known contact's chat is theirs.
+        if chat.client_id is None and chat.type == "private" and chat.user_id is None:
+            services.chat_link_to_known_contact(chat=chat, tg_user=tg_user, at=at)
+        return UpdateState.DONE
     if command in ("link", "start") and not edited:
         services.chat_link_by_code(
             chat=chat, tg_user=tg_user, code=argument, at=at, thread_id=thread_id

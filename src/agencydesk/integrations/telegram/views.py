@@ -52,7 +52,7 @@ def chats(request: HttpRequest) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_director:  # type: ignore[union-attr]
         raise PermissionDenied(_("Only a director or an administrator assigns chats."))
-    chat = get_object_or_404(TelegramChat, pk=pk, client__isnull=True)
+    chat = get_object_or_404(TelegramChat, pk=pk, client__isnull=True, user__isnull=True)
     form = AssignForm(request.POST, prefix=f"c{chat.pk}")
     if not form.is_valid():
         return _page(request, {chat.pk: form}, status=422)

@@ -375,3 +375,20 @@ def test_a_group_upgraded_to_a_supergroup_stays_with_its_client(fake_api, proces
     )
     assert TelegramChat.objects.get(chat_id=-100777).client == client_acme
     assert Message.objects.get().conversation.external_key == "-100777"
+
+
+def test_a_bare_start_is_not_a_message_and_asks_nothing(fake_api, process, client_acme):
+    process(
+        group_message(
+            update_id=1,
+            chat_id=77,
+            chat_type="private",
+            message_id=1,
+            user_id=77,
+            username="gromov",
+            text="/start",
+        )
+    )
+    assert TelegramChat.objects.get(chat_id=77).client == client_acme
+    assert Message.objects.count() == 0
+    assert fake_api.sent == []
