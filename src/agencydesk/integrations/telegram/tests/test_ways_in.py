@@ -105,3 +105,20 @@ def test_set_webhook_sends_url_and_secret(fake_api, db):
     }
     assert cli.main(["telegram", "delete-webhook"]) == 0
     assert fake_api.webhook == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restarted_poller_first_processes_what_was_stored_but_not_processed(fake_api):
+    from django.utils import timezone
+
+    from agencydesk.integrations.telegram.inbound import updates_store
+    from agencydesk.integrations.telegram.poller import poll
+
+    # A poller killed between the two steps left these stored and new.
+    updates_store(
+        payloads=[group_message(update_id=7, chat_id=-3, message_id=1, text="a")], at=timezone.now()
+    )
+    assert TelegramUpdate.objects.get().state == "new"
+    poll(timeout=0, exit_when_idle=True)
+    assert TelegramUpdate.objects.get().state == "parked"  # processed: kept for an admin
+    assert [p.get("offset") for m, p in fake_api.calls if m == "getUpdates"] == [8]
