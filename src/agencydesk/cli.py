@@ -1,4 +1,4 @@
-"""The ``agencydesk`` command: demo, serve, worker, token, import, export, manage."""
+"""The ``agencydesk`` command: demo, serve, worker, token, import, export, telegram, manage."""
 
 from __future__ import annotations
 
@@ -82,6 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp_client.add_argument("id", type=int)
     exp_client.add_argument("--output", "-o", type=Path, default=None)
 
+    tg = sub.add_parser("telegram", help="the Telegram bot: long polling, webhook, alerts")
+    tg_sub = tg.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
+    poll = tg_sub.add_parser("poll", help="long polling, for an agency without a public address")
+    poll.add_argument("--timeout", type=int, default=25, help="seconds Telegram holds a request")
+    poll.add_argument(
+        "--exit-when-idle", action="store_true", help="stop when Telegram has nothing more"
+    )
+    hook = tg_sub.add_parser("set-webhook", help="tell Telegram to call URL with each update")
+    hook.add_argument("url", help="https://…/api/v1/telegram/webhook")
+    tg_sub.add_parser("delete-webhook", help="stop the webhook (needed before polling)")
+    tg_sub.add_parser("tick", help="queue alerts and digests, resend due notices (for cron)")
+
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -103,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "token": cmd_token,
         "import": cmd_import,
         "export": cmd_export,
+        "telegram": cmd_telegram,
     }[args.command]
     try:
         return handler(args)
@@ -358,6 +371,43 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text + "\n")
     return 0
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from agencydesk.integrations.telegram.client import ApiError, TelegramClient
+
+    if args.telegram_command == "tick":
+        from agencydesk.integrations.telegram.alerts import telegram_tick
+
+        console.print(telegram_tick(now=timezone.now()))
+        return 0
+    if not settings.TELEGRAM_BOT_TOKEN:
+        console.print("[red]Set TELEGRAM_BOT_TOKEN first.[/red]")
+        return 2
+    client = TelegramClient()
+    try:
+        if args.telegram_command == "set-webhook":
+            if not settings.TELEGRAM_WEBHOOK_SECRET:
+                console.print("[red]Set TELEGRAM_WEBHOOK_SECRET first.[/red]")
+                return 2
+            client.set_webhook(url=args.url, secret_token=settings.TELEGRAM_WEBHOOK_SECRET)
+            console.print(f"Webhook set: {args.url}")
+            return 0
+        if args.telegram_command == "delete-webhook":
+            client.delete_webhook()
+            console.print("Webhook deleted.")
+            return 0
+        from agencydesk.integrations.telegram.poller import poll
+
+        me = client.get_me()
+        console.print(f"Polling as @{me.get('username', '?')} (Ctrl+C to stop)")
+        return poll(client=client, timeout=args.timeout, exit_when_idle=args.exit_when_idle)
+    except ApiError as exc:
+        console.print(f"[red]Telegram: {exc}[/red]")
+        return 1
 
 
 if __name__ == "__main__":

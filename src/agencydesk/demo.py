@@ -412,10 +412,13 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
         ):
             created.append(name)
 
+    from agencydesk.integrations.telegram.demo import demo_telegram
+
     if console is None:
         for item in plan:
             load_one(*item)
         _conversations(created, now)
+        demo_telegram(now=now)
         return len(created)
     from rich.progress import Progress
 
@@ -426,6 +429,7 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
             progress.advance(bar)
     with console.status("Playing three weeks of conversations through the rules…"):
         messages = _conversations(created, now)
+        demo_telegram(now=now)
     console.print(
         f"Demo agency ready: {len(plan)} clients ({len(created)} new), {len(users)} people, "
         f"{messages} new messages."

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),
     path("", include("agencydesk.calendars.urls")),
+    path("", include("agencydesk.integrations.telegram.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

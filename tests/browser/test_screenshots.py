@@ -136,6 +136,18 @@ def _bare_client(agency: Agency) -> str:
     return f"/clients/{client.pk}/"
 
 
+def _telegram_page(agency: Agency) -> str:
+    """The Telegram page with a chat waiting to be assigned."""
+    from django.utils import timezone
+
+    from agencydesk.integrations.telegram.models import TelegramChat
+
+    TelegramChat.objects.create(
+        chat_id=-1001, type="supergroup", title="New project — chat", first_seen_at=timezone.now()
+    )
+    return "/telegram/"
+
+
 @dataclass(frozen=True)
 class Screen:
     name: str
@@ -174,6 +186,7 @@ SCREENS = [
     Screen("contract-new", lambda a: f"/clients/{a.northwind.pk}/contract/new/"),
     Screen("business-time", lambda a: f"/clients/{a.northwind.pk}/calendar/"),
     Screen("client-messages", lambda a: f"/clients/{a.northwind.pk}/messages/"),
+    Screen("telegram", _telegram_page, heading="#alerts h2"),
     Screen("today", lambda a: "/today/", user="am"),  # the director's own queue is empty
     Screen("team", lambda a: "/team/"),
     Screen("responses", lambda a: "/responses/"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "agencydesk.messaging",
     "agencydesk.commitments",
     "agencydesk.insights",
+    "agencydesk.integrations.telegram",
 ]
 
 MIDDLEWARE = [
@@ -235,3 +236,11 @@ LOGGING = {
 AGENCY_NAME = os.environ.get("AGENCYDESK_AGENCY_NAME", _("Your agency"))
 # Default targets of the rules, in business minutes of the client's calendar.
 AGENCYDESK_FIRST_RESPONSE_MINUTES = int(os.environ.get("AGENCYDESK_FIRST_RESPONSE_MINUTES", "10"))
+
+# Telegram (integrations/telegram): the bot's token, the Bot API's address (tests
+# point it at a local fake server), and the secret Telegram sends with each webhook call.
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+# Seconds to wait for Telegram's answer; no answer after sending is the ambiguous case.
+TELEGRAM_TIMEOUT = float(os.environ.get("TELEGRAM_TIMEOUT", "10"))

@@ -1,0 +1,1 @@
+"""Connectors to the outside world: one sub-package per service."""

@@ -1,0 +1,134 @@
+"""Account managers' personal alerts: a warning before a first response is late, and the daily digest.
+
+Each alert is a ``TelegramNotice`` with a key (``warn:<commitment>``,
+``digest:<user>:<date>``), so a tick run by several workers, or twice, sends
+each one once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agencydesk.commitments.choices import Kind, State
+from agencydesk.commitments.models import Commitment
+from agencydesk.integrations.telegram.choices import NoticeKind
+from agencydesk.integrations.telegram.models import TelegramChat
+from agencydesk.integrations.telegram.services import notice_queue
+
+WARN_BEFORE = timedelta(minutes=5)
+DIGEST_HOUR = 9  # local time of the account manager
+DIGEST_LINES = 15
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def alerts_queue(*, now: datetime) -> int:
+    """Queue the warnings and digests due at ``now`` for AMs with a linked personal chat."""
+    chats = {
+        chat.user_id: chat
+        for chat in TelegramChat.objects.filter(user__isnull=False, user__is_active=True)
+        .select_related("user")
+        .order_by("linked_at")
+    }
+    if not chats:
+        return 0
+    queued = 0
+    soon = Commitment.objects.filter(
+        kind=Kind.FIRST_RESPONSE,
+        state=State.OPEN,
+        due_at__gt=now,
+        due_at__lte=now + WARN_BEFORE,
+        owner_id__in=list(chats),
+    ).select_related("client", "owner")
+    with transaction.atomic():
+        for commitment in soon:
+            chat = chats[commitment.owner_id]
+            user = chat.user
+            with translation.override(user.language or "en"):
+                minutes = max(1, int((commitment.due_at - now).total_seconds() // 60))
+                text = ngettext(
+                    "Reply to %(client)s within %(minutes)d minute: the first response is due.",
+                    "Reply to %(client)s within %(minutes)d minutes: the first response is due.",
+                    minutes,
+                ) % {"client": commitment.client.name, "minutes": minutes}
+            queued += (
+                notice_queue(
+                    kind=NoticeKind.BREACH_WARNING,
+                    key=f"warn:{commitment.pk}",
+                    chat_id=chat.chat_id,
+                    text=text,
+                    at=now,
+                    user=user,
+                )
+                is not None
+            )
+        for chat in chats.values():
+            queued += _digest(chat, now=now)
+    return queued
+
+
+def digest_text(*, user, now: datetime) -> str:
+    """Today's queue of ``user`` as a short plain-text message."""
+    from agencydesk.insights.selectors import attention_items
+
+    items = attention_items(user=user, now=now, limit=DIGEST_LINES + 1)
+    zone = _zone(user.timezone)
+    with translation.override(user.language or "en"):
+        if not items:
+            return _("Good morning! Nothing is waiting on you today.")
+        overdue = sum(1 for item in items if item.overdue)
+        lines = [
+            ngettext(
+                "Good morning! Today: %(count)d item, %(overdue)d overdue.",
+                "Good morning! Today: %(count)d items, %(overdue)d overdue.",
+                len(items),
+            )
+            % {"count": len(items), "overdue": overdue}
+        ]
+        for item in items[:DIGEST_LINES]:
+            when = formats.date_format(item.due_at.astimezone(zone), "D H:i")
+            mark = "❗" if item.overdue else "•"
+            label = Kind(item.kind).label  # in the AM's language, not the request's
+            lines.append(f"{mark} {when} {label} — {item.client.name}")
+        if len(items) > DIGEST_LINES:
+            lines.append(_("…and more on the Today page."))
+        return "\n".join(lines)
+
+
+def _digest(chat: TelegramChat, *, now: datetime) -> int:
+    user = chat.user
+    local = now.astimezone(_zone(user.timezone))
+    if local.hour < DIGEST_HOUR:
+        return 0
+    key = f"digest:{user.pk}:{local.date().isoformat()}"
+    from agencydesk.integrations.telegram.models import TelegramNotice
+
+    if TelegramNotice.objects.filter(key=key).exists():
+        return 0
+    notice = notice_queue(
+        kind=NoticeKind.DIGEST,
+        key=key,
+        chat_id=chat.chat_id,
+        text=digest_text(user=user, now=now),
+        at=now,
+        user=user,
+    )
+    return int(notice is not None)
+
+
+def telegram_tick(*, now: datetime) -> dict[str, int]:
+    """What the connector does because time passed: alerts, and notices due again."""
+    from agencydesk.integrations.telegram.tasks import notices_due
+
+    return {"alerts": alerts_queue(now=now), "notices": notices_due(now=now)}

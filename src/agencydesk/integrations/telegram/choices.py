@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChatType(models.TextChoices):
+    PRIVATE = "private", _("Private chat")
+    GROUP = "group", _("Group")
+    SUPERGROUP = "supergroup", _("Supergroup")
+    CHANNEL = "channel", _("Channel")
+
+
+class UpdateState(models.TextChoices):
+    NEW = "new", _("Not processed yet")
+    DONE = "done", _("Processed")
+    PARKED = "parked", _("Waiting for the chat to be assigned")
+    ERROR = "error", _("Failed to process")
+
+
+class SendOutcome(models.TextChoices):
+    PENDING = "pending", _("In flight")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+    UNKNOWN = "unknown", _("Unknown: no answer after sending")
+
+
+class NoticeKind(models.TextChoices):
+    CONFIRMATION = "confirmation", _("Bot confirmation")
+    BREACH_WARNING = "breach_warning", _("First response about to be late")
+    DIGEST = "digest", _("Daily digest")
+
+
+class NoticeState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

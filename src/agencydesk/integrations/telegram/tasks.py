@@ -1,0 +1,123 @@
+"""Tasks of the connector: process stored updates, create topics, send the bot's own notices."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from agencydesk.integrations.telegram.choices import NoticeKind, NoticeState
+from agencydesk.integrations.telegram.client import (
+    ApiError,
+    MaybeSent,
+    NotSent,
+    RetryLater,
+    TelegramClient,
+)
+from agencydesk.integrations.telegram.models import TelegramChat, TelegramNotice, TelegramTopic
+from agencydesk.integrations.telegram.sending import PacingFull, Target, send_paced
+
+logger = logging.getLogger(__name__)
+NOTICE_BACKOFF = (10, 30, 120, 600)
+NOTICE_MAX_ATTEMPTS = 6
+
+
+@task()
+def updates_process_task() -> int:
+    """Process what the webhook stored; then send what is due."""
+    from agencydesk.integrations.telegram.alerts import telegram_tick
+    from agencydesk.integrations.telegram.inbound import updates_process_all
+
+    processed = updates_process_all(at=timezone.now())
+    telegram_tick(now=timezone.now())
+    return processed
+
+
+@task()
+def topics_create(chat_pk: int) -> int:
+    """Create the standard forum topics the group lacks; say in the group what happened."""
+    from agencydesk.integrations.telegram.services import notice_queue, topic_names, topic_record
+
+    chat = TelegramChat.objects.select_related("client").filter(pk=chat_pk).first()
+    if chat is None or chat.client is None:
+        return 0
+    have = {t.topic for t in TelegramTopic.objects.filter(chat=chat)}
+    api = TelegramClient()
+    created = 0
+    now = timezone.now()
+    for topic, name in topic_names(chat.client):
+        if topic in have:
+            continue
+        try:
+            result = api.create_forum_topic(chat_id=chat.chat_id, name=name)
+        except ApiError as exc:
+            logger.warning("createForumTopic in %s: %s", chat.chat_id, exc)
+            with transaction.atomic():
+                notice_queue(
+                    kind=NoticeKind.CONFIRMATION,
+                    key=f"topics-denied:{chat.chat_id}:{now.timestamp()}",
+                    chat_id=chat.chat_id,
+                    text=_(
+                        "I may not create topics here: make me an administrator who "
+                        "manages topics, then send /topics again."
+                    ),
+                    at=now,
+                )
+            return created
+        topic_record(chat=chat, thread_id=int(result["message_thread_id"]), name=name)
+        created += 1
+    return created
+
+
+@task()
+def notice_send(notice_id: int) -> str:
+    """Send one bot notice when it is due; the same rules as the outbox, never twice."""
+    now = timezone.now()
+    claimed = TelegramNotice.objects.filter(
+        pk=notice_id, state=NoticeState.QUEUED, send_after__lte=now
+    ).update(state=NoticeState.SENDING, attempts=F("attempts") + 1)
+    notice = TelegramNotice.objects.filter(pk=notice_id).first()
+    if notice is None or not claimed:
+        return notice.state if notice else "missing"
+    chat = TelegramChat.objects.filter(chat_id=notice.chat_id).first()
+    target = Target(notice.chat_id, notice.thread_id, bool(chat and chat.is_group))
+    try:
+        send_paced(target, notice.text, notice_id=notice.pk)
+    except (PacingFull, RetryLater, NotSent) as exc:
+        retry = getattr(exc, "retry_after", None)
+        if retry is None:
+            retry = NOTICE_BACKOFF[min(notice.attempts, len(NOTICE_BACKOFF)) - 1]
+        state = NoticeState.FAILED if notice.attempts >= NOTICE_MAX_ATTEMPTS else NoticeState.QUEUED
+        TelegramNotice.objects.filter(pk=notice.pk).update(
+            state=state, send_after=now + timedelta(seconds=retry), last_error=str(exc)[:2000]
+        )
+        return state
+    except (MaybeSent, ApiError) as exc:
+        TelegramNotice.objects.filter(pk=notice.pk).update(
+            state=NoticeState.FAILED, last_error=str(exc)[:2000]
+        )
+        return NoticeState.FAILED
+    TelegramNotice.objects.filter(pk=notice.pk).update(
+        state=NoticeState.SENT, sent_at=timezone.now()
+    )
+    return NoticeState.SENT
+
+
+def notices_due(*, now) -> int:
+    """Hand due notices to a worker again (retries, and enqueues lost in a crash)."""
+    count = 0
+    for pk in TelegramNotice.objects.filter(
+        state=NoticeState.QUEUED, send_after__lte=now
+    ).values_list("pk", flat=True)[:200]:
+        notice_send.enqueue(pk)
+        count += 1
+    # A worker died mid-send: the notice may be out. Do not repeat it.
+    TelegramNotice.objects.filter(
+        state=NoticeState.SENDING, send_after__lte=now - timedelta(minutes=5)
+    ).update(state=NoticeState.FAILED, last_error="worker stopped while sending")
+    return count

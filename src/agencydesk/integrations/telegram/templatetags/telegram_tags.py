@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from agencydesk.integrations.telegram.selectors import client_chats
+
+register = template.Library()
+
+
+@register.inclusion_tag("telegram/_client_card.html", takes_context=True)
+def telegram_card(context: dict[str, Any], client: Any, can_edit: bool) -> dict[str, Any]:
+    """The client page's Telegram section: linked chats and their topics, the link-code button."""
+    return {
+        "client": client,
+        "can_edit": can_edit,
+        "chats": client_chats(client=client),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag
+def telegram_extras(messages: list[Any]) -> dict[int, dict[str, Any]]:
+    """Edits and quoted replies of the Telegram messages on a timeline page: two queries at most."""
+    from agencydesk.integrations.telegram.models import MessageVersion, TelegramReply
+
+    ids = [m.pk for m in messages if m.channel == "telegram"]
+    if not ids:
+        return {}
+    extras: dict[int, dict[str, Any]] = {pk: {"versions": [], "reply": None} for pk in ids}
+    for version in MessageVersion.objects.filter(message_id__in=ids).order_by("edited_at"):
+        extras[version.message_id]["versions"].append(version)
+    for reply in TelegramReply.objects.filter(message_id__in=ids):
+        extras[reply.message_id]["reply"] = reply
+    return extras
+
+
+@register.filter
+def extras_for(extras: dict[int, dict[str, Any]], pk: int) -> dict[str, Any]:
+    return extras.get(pk) or {}
