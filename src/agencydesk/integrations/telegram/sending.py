@@ -27,8 +27,8 @@ CHAT_INTERVAL = 1.1  # seconds between two messages to one chat (Telegram: about
 GROUP_LIMIT, GROUP_WINDOW = 20, 61.0  # per group (Telegram: 20 a minute)
 GLOBAL_LIMIT, GLOBAL_WINDOW = 25, 1.0  # in all (Telegram: 30 a second)
 KEEP_SLOTS = timedelta(days=2)
-WAIT_IN_PLACE = 3.0
-IN_FLIGHT = 30.0  # a pending slot older than this is a dead worker's, not a call in flight  # a shorter wait is slept here; a longer one goes back to the queue
+WAIT_IN_PLACE = 3.0  # a shorter wait is slept here; a longer one goes back to the queue
+IN_FLIGHT = 30.0  # a pending slot older than this is a dead worker's, not a call in flight
 
 
 class PacingFull(Exception):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencydesk.accounts.permissions import can_view_client
-from agencydesk.clients.views import _client_or_404, _require_edit
+from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.integrations.telegram import selectors, services
 from agencydesk.integrations.telegram.client import ApiError, TelegramClient
 from agencydesk.integrations.telegram.forms import AssignForm
@@ -85,8 +85,8 @@ def alerts_code(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def client_link_code(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client_or_404(request, pk)
-    _require_edit(request, client)
+    client = client_or_404(request, pk)
+    require_client_edit(request, client)
     code = services.link_code_create(client=client, by=request.user, at=timezone.now())  # type: ignore[arg-type]
     messages.success(
         request,
