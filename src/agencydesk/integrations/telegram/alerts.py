@@ -100,7 +100,7 @@ def digest_text(*, user, now: datetime) -> str:
             when = formats.date_format(item.due_at.astimezone(zone), "D H:i")
             mark = "❗" if item.overdue else "•"
             label = Kind(item.kind).label  # in the AM's language, not the request's
-            lines.append(f"{mark} {when} {label} — {item.client.name}")
+            lines.append(f"{mark} {when} {label} — {item.client_name}")
         if len(items) > DIGEST_LINES:
             lines.append(_("…and more on the Today page."))
         return "\n".join(lines)
