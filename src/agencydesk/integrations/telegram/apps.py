@@ -8,7 +8,11 @@ class TelegramConfig(AppConfig):
     verbose_name = _("Telegram")
 
     def ready(self) -> None:
+        from agencydesk.commitments.clock import TICKS
         from agencydesk.integrations.telegram.adapter import TelegramAdapter
+        from agencydesk.integrations.telegram.alerts import telegram_tick
         from agencydesk.messaging.channels import register_adapter
 
         register_adapter("telegram", TelegramAdapter())
+        # Alerts and the daily digest go out from the desk's clock in every server and worker.
+        TICKS.append(telegram_tick)
