@@ -119,7 +119,6 @@ def _database() -> dict:
     # PRAGMAs) cost a third of a small API request's time.
     config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["ENGINE"] = "agencydesk.core.sqlite"  # SQLite, writers queued per process
         config["OPTIONS"] = {
             # WAL lets readers work while the worker writes; IMMEDIATE takes the
             # write lock up front so concurrent writers wait instead of failing.
