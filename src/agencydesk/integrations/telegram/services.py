@@ -268,20 +268,24 @@ def chat_link_by_code(
     return chat
 
 
-def _link(chat: TelegramChat, *, client: Client, by: User | None, at: datetime, how: str) -> None:
+def _link(
+    chat: TelegramChat, *, client: Client | None, by: User | None, at: datetime, how: str = ""
+) -> None:
+    """Give the chat its client (None: unlink it); the messages kept for it are processed then."""
     before = chat.client_id
-    chat.client, chat.linked_at = client, at
+    chat.client, chat.linked_at = client, at if client else None
     chat.save(update_fields=["client", "linked_at"])
     audit_record(
         actor=by,
         action="telegram_chat.update",
         obj=chat,
-        client_id=client.pk,
-        changes={"client": [before, client.pk]},
+        client_id=client.pk if client else None,
+        changes={"client": [before, client.pk if client else None]},
         reason=how,
         at=at,
     )
-    _release_parked(chat)
+    if client is not None:
+        _release_parked(chat)
 
 
 def chat_migrate(*, chat: TelegramChat, new_chat_id: int, at: datetime) -> TelegramChat:
@@ -291,7 +295,7 @@ def chat_migrate(*, chat: TelegramChat, new_chat_id: int, at: datetime) -> Teleg
         defaults={"type": "supergroup", "title": chat.title, "first_seen_at": at},
     )
     if chat.client_id and new.client_id is None:
-        _link(new, client=chat.client, by=None, at=at, how="migrated")  # type: ignore[arg-type]
+        _link(new, client=chat.client, by=None, at=at, how="migrated")
     return new
 
 
@@ -324,19 +328,9 @@ def chat_assign(
     """An administrator assigns a chat to a client (or unlinks it); kept messages are processed."""
     if not by.is_director:
         raise PermissionDenied(_("Only a director or an administrator assigns chats."))
+    _link(chat, client=client, by=by, at=at, how="assigned" if client else "")
     if client is None:
-        before = chat.client_id
-        chat.client, chat.linked_at = None, None
-        chat.save(update_fields=["client", "linked_at"])
-        audit_record(
-            actor=by,
-            action="telegram_chat.update",
-            obj=chat,
-            changes={"client": [before, None]},
-            at=at,
-        )
         return chat
-    _link(chat, client=client, by=by, at=at, how="assigned")
     from agencydesk.integrations.telegram.tasks import updates_process_task
 
     transaction.on_commit(lambda: updates_process_task.enqueue())
