@@ -95,6 +95,7 @@ def message_record(
     external_id: str | None = None,
     author: str = "",
     author_user: User | None = None,
+    author_contact: Contact | None = None,
     attachments: list[str] | None = None,
     needs_response: bool | None = None,
     awaiting_client: bool = False,
@@ -116,9 +117,11 @@ def message_record(
         client=client, channel=channel, key=conversation_key, at=at, topic=topic
     )
     inbound = direction == Direction.IN
-    contact, user = _author(client, author, inbound=inbound)
-    if author_user is not None:
-        user = author_user
+    if author_contact is not None or author_user is not None:
+        # The caller knows who wrote (a channel that maps its own accounts): ``author`` is a label.
+        contact, user = author_contact, author_user
+    else:
+        contact, user = _author(client, author, inbound=inbound)
     is_question = inbound and looks_like_question(text)
     message = Message(
         conversation=conversation,

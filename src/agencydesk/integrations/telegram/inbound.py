@@ -114,12 +114,14 @@ def _moment(timestamp: int | None) -> datetime:
     return datetime.fromtimestamp(int(timestamp or 0), tz=UTC)
 
 
+def _full_name(data: dict[str, Any]) -> str:
+    return " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
+
+
 def _chat_upsert(
     data: dict[str, Any], *, at: datetime, known: dict[tuple[str, int], Any] | None = None
 ) -> TelegramChat:
-    title = data.get("title") or " ".join(
-        part for part in (data.get("first_name"), data.get("last_name")) if part
-    )
+    title = data.get("title") or _full_name(data)
     fields = {
         "type": data.get("type", "private"),
         "title": (title or "")[:255],
@@ -144,7 +146,7 @@ def _chat_upsert(
 def _user_upsert(
     data: dict[str, Any], known: dict[tuple[str, int], Any] | None = None
 ) -> TelegramUser:
-    name = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
+    name = _full_name(data)
     fields = {"username": (data.get("username") or "")[:64], "full_name": name[:255]}
     user = known.get(("user", int(data["id"]))) if known is not None else None
     created = False
@@ -292,14 +294,14 @@ def _record(
         at=at,
         conversation_key=services.conversation_key(chat.chat_id, thread_id),
         external_id=external_id,
-        author="",  # the author is known by Telegram id here, not by a name to look up
+        author=label[:200],
         author_user=agency_user,
+        author_contact=contact,
         topic=services.topic_of(chat, thread_id),
     )
     if not recorded.created:
         return
     row = recorded.message
-    Message.objects.filter(pk=row.pk).update(author_contact=contact, author_label=label[:200])
     if not row.conversation.title and not chat.is_forum:
         type(row.conversation).objects.filter(pk=row.conversation_id, title="").update(
             title=chat.title[:200]
