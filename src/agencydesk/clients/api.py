@@ -181,17 +181,33 @@ def contact_out(contact: Contact) -> dict[str, Any]:
     return data
 
 
-def _visible_client(
-    request: HttpRequest, client_id: int, related: tuple[str, ...] = CLIENT_RELATED
+def visible_client(
+    request: HttpRequest,
+    client_id: int,
+    related: tuple[str, ...] = CLIENT_RELATED,
+    *,
+    missing: str | None = None,
 ) -> Client:
+    """The client if the caller may see it; a hidden one answers exactly like a missing one.
+
+    ``missing`` is the 404 text when the client stands for something else the
+    caller asked for (a contact of it): the answer then names that, never the client.
+    """
     client = Client.objects.select_related(*related).filter(pk=client_id).first()
     if client is None or not can_view_client(request.user, client):  # type: ignore[arg-type]
-        raise Http404(f"no client {client_id}")
+        raise Http404(missing or f"no client {client_id}")
     return client
 
 
-def _editable_client(request: HttpRequest, client_id: int) -> Client:
-    client = _visible_client(request, client_id)
+def editable_client(
+    request: HttpRequest,
+    client_id: int,
+    related: tuple[str, ...] = CLIENT_RELATED,
+    *,
+    missing: str | None = None,
+) -> Client:
+    """The client if the caller may change it (the same right as the web forms ask); else 404/403."""
+    client = visible_client(request, client_id, related, missing=missing)
     if not can_edit_client(request.user, client):  # type: ignore[arg-type]
         raise PermissionDenied("only directors and this client's account managers edit it")
     return client
@@ -228,7 +244,7 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status:
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS}, summary="One client")
 def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
-    return client_out(_visible_client(request, client_id))
+    return client_out(visible_client(request, client_id))
 
 
 @router.patch(
@@ -237,7 +253,7 @@ def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
     summary="Change a client",
 )
 def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> dict[str, Any]:
-    client = _editable_client(request, client_id)
+    client = editable_client(request, client_id)
     data = payload.model_dump(exclude_unset=True)
     client = services.client_update(client=client, by=request.user, at=timezone.now(), **data)  # type: ignore[arg-type]
     return client_out(client)
@@ -245,7 +261,7 @@ def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> 
 
 @router.delete("/clients/{client_id}", response={204: None, **ERRORS}, summary="Delete a client")
 def delete_client(request: HttpRequest, client_id: int) -> Status:
-    client = _visible_client(request, client_id)
+    client = visible_client(request, client_id)
     if not can_delete_client(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("only directors delete clients")
     services.client_delete(client=client, by=request.user, at=timezone.now())  # type: ignore[arg-type]
@@ -258,7 +274,7 @@ def delete_client(request: HttpRequest, client_id: int) -> Status:
     summary="Everything recorded about one client, as JSON",
 )
 def export_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
-    client = _visible_client(request, client_id)
+    client = visible_client(request, client_id)
     return selectors.client_export(client=client)
 
 
@@ -266,7 +282,7 @@ def export_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
     "/clients/{client_id}/contacts", response={200: ContactList, **ERRORS}, summary="Contacts"
 )
 def list_contacts(request: HttpRequest, client_id: int) -> dict[str, Any]:
-    client = _visible_client(request, client_id)
+    client = visible_client(request, client_id)
     contacts = list(client.contacts.all())
     return {"count": len(contacts), "items": [contact_out(c) for c in contacts]}
 
@@ -277,21 +293,19 @@ def list_contacts(request: HttpRequest, client_id: int) -> dict[str, Any]:
     summary="Add a contact",
 )
 def create_contact(request: HttpRequest, client_id: int, payload: ContactIn) -> Status:
-    client = _editable_client(request, client_id)
+    client = editable_client(request, client_id)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     contact = services.contact_create(client=client, by=request.user, at=timezone.now(), **data)  # type: ignore[arg-type]
     return Status(201, contact_out(contact))
 
 
 def _contact(request: HttpRequest, contact_id: int, *, edit: bool) -> Contact:
+    missing = f"no contact {contact_id}"
     contact = Contact.objects.filter(pk=contact_id).first()
     if contact is None:
-        raise Http404(f"no contact {contact_id}")
-    client = (
-        _editable_client(request, contact.client_id)
-        if edit
-        else _visible_client(request, contact.client_id)
-    )
+        raise Http404(missing)
+    find = editable_client if edit else visible_client
+    client = find(request, contact.client_id, missing=missing)
     contact.client = client
     return contact
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,13 @@ from agencydesk.core.services import audit_record, diff_snapshots, model_snapsho
 
 if TYPE_CHECKING:
     from decimal import Decimal
+
+# Called in the same transaction when a client's account manager or backup changes:
+# ``handover(client=, previous={"account_manager": user|None, "backup_manager": …}, by=, at=)``.
+# The ledger registers itself here (commitments' AppConfig.ready), so open
+# commitments follow the people who now run the client, and the register need
+# not know the ledger.
+MANAGER_HANDOVERS: list[Callable[..., Any]] = []
 
 # Fields of a client that are not the calendar, the people or the timestamps.
 CLIENT_PLAIN_FIELDS = (
@@ -182,12 +189,16 @@ def client_update(*, client: Client, by: User | None, at: datetime, **data: Any)
             if value is None and not field.null:
                 raise ValidationError({name: _("This field cannot be empty.")})
             setattr(client, name, value)
+    previous = {name: getattr(client, name) for name in CLIENT_PEOPLE_FIELDS}
     for name in CLIENT_PEOPLE_FIELDS:
         if name in data:
             setattr(client, name, _user_by_username(name, data[name]))
     client.updated_at = at
     client.full_clean()
     client.save()
+    if any(getattr(client, name) != previous[name] for name in CLIENT_PEOPLE_FIELDS):
+        for handover in MANAGER_HANDOVERS:
+            handover(client=client, previous=previous, by=by, at=at)
     _client_calendar_apply(client=client, by=by, at=at, values=data)
     if "team" in data:
         client.team.set(data["team"] or [])

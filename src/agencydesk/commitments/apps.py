@@ -9,7 +9,13 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from agencydesk.calendars.services import RECOMPUTERS
-        from agencydesk.commitments.services import commitments_recompute_for_calendar
+        from agencydesk.clients.services import MANAGER_HANDOVERS
+        from agencydesk.commitments.services import (
+            commitments_hand_over,
+            commitments_recompute_for_calendar,
+        )
 
         if commitments_recompute_for_calendar not in RECOMPUTERS:
             RECOMPUTERS.append(commitments_recompute_for_calendar)
+        if commitments_hand_over not in MANAGER_HANDOVERS:
+            MANAGER_HANDOVERS.append(commitments_hand_over)

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db import transaction
+from django.db import models, transaction
 
 from agencydesk.calendars.selectors import calendar_engine
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
 from agencydesk.commitments.models import Breach, Commitment
-from agencydesk.core.services import audit_record, full_clean_loaded
+from agencydesk.core.models import AuditLog
+from agencydesk.core.services import audit_record, audit_rows, full_clean_loaded
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -204,6 +205,53 @@ def commitment_escalate(
     )
 
 
+@transaction.atomic(savepoint=False)
+def commitments_hand_over(
+    *, client: Client, previous: dict[str, User | None], by: User | None, at: datetime
+) -> int:
+    """The client's people changed: its active commitments follow the role, not the person.
+
+    What the previous account manager owned goes to the new one; what the
+    previous backup owned (escalations) goes to the new backup, or to the
+    account manager when there is none. Commitments already with a director stay.
+    Without this, a manager who left a confidential client's team would still
+    see it in Today. Each moved commitment leaves an audit row.
+    """
+    old_am, old_backup = previous.get("account_manager"), previous.get("backup_manager")
+    new_am, new_backup = client.account_manager, client.backup_manager
+    target: dict[int, User | None] = {}
+    if old_backup is not None and old_backup != new_backup:
+        target[old_backup.pk] = new_backup or new_am
+    if old_am is not None and old_am != new_am:
+        target[old_am.pk] = new_am or new_backup
+    target = {pk: to for pk, to in target.items() if to is None or to.pk != pk}
+    if not target:
+        return 0
+    rows = list(
+        Commitment.objects.filter(
+            client=client, state__in=ACTIVE_STATES, owner_id__in=list(target)
+        ).only("id", "kind", "client_id", "owner_id", "due_at")
+    )
+    moves: list[tuple[models.Model, int | None, dict[str, Any]]] = []
+    for row in rows:
+        before = row.owner_id
+        to = target[before]  # type: ignore[index]
+        row.owner_id = to.pk if to else None
+        moves.append((row, row.client_id, {"owner": [before, row.owner_id]}))
+    Commitment.objects.bulk_update(rows, ["owner"], batch_size=1000)
+    AuditLog.objects.bulk_create(
+        audit_rows(
+            moves,
+            action="commitment.reassign",
+            reason="the client's account manager or backup changed",
+            actor=by,
+            at=at,
+        ),
+        batch_size=1000,
+    )
+    return len(rows)
+
+
 def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
     """When the desk acts next on a commitment, recomputed in a changed calendar."""
     if row.kind == Kind.FIRST_RESPONSE:
@@ -216,9 +264,6 @@ def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
 
 def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkCalendar) -> int:
     """After a calendar change: every active business-time commitment on it, in one vectorised pass."""
-    from agencydesk.core.models import AuditLog
-    from agencydesk.core.services import audit_rows
-
     rows = list(
         Commitment.objects.filter(
             calendar=calendar, state__in=ACTIVE_STATES, business_minutes__gt=0

@@ -94,6 +94,7 @@ def audit_rows(
     action: str,
     reason: str = "",
     at: dt.datetime | None = None,
+    actor: Any = None,
 ) -> list[AuditLog]:
     """Unsaved audit rows for a bulk change (one per object), for ``bulk_create``."""
     moment = at or timezone.now()
@@ -102,6 +103,7 @@ def audit_rows(
         result.append(
             AuditLog(
                 at=moment,
+                actor=actor,
                 action=action,
                 content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
                 object_id=str(obj.pk),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.accounts.models import User
+from agencydesk.clients.selectors import clients_visible_to
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, Severity, State
 from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.commitments.reasons import day_month_names, local_moment, reason_sentence
@@ -239,12 +240,18 @@ def _stats(label: str, rows: list[tuple[float, int]]) -> ResponseStats:
 
 
 def response_stats(
-    *, now: datetime, days: int = 90, client: Client | None = None
+    *, user: User, now: datetime, days: int = 90, client: Client | None = None
 ) -> dict[str, list[ResponseStats]]:
-    """Median first response in business minutes and share within target, per client and per person."""
+    """Median first response in business minutes and share within target, per client and per person.
+
+    Only the clients ``user`` may see count, in both tables: a confidential
+    client's replies are not in anybody else's figures.
+    """
     qs = Commitment.objects.filter(
         kind=Kind.FIRST_RESPONSE, state=State.MET, met_at__gte=now - timedelta(days=days)
     ).exclude(response_minutes__isnull=True)
+    if not user.is_director:
+        qs = qs.filter(client__in=clients_visible_to(user).values("pk"))
     if client is not None:
         qs = qs.filter(client=client)
     by_client: dict[str, list[tuple[float, int]]] = {}

@@ -46,5 +46,5 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def responses(request: HttpRequest) -> HttpResponse:
-    stats = response_stats(now=timezone.now())
+    stats = response_stats(user=request.user, now=timezone.now())  # type: ignore[arg-type]
     return render(request, "insights/responses.html", {"stats": stats})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from agencydesk.clients.api import ERRORS, _visible_client
+from agencydesk.clients.api import ERRORS, editable_client, visible_client
 from agencydesk.core.schemas import text
 from agencydesk.messaging import selectors, services
 from agencydesk.messaging.models import Message
@@ -129,11 +129,14 @@ def _first_due_local(recorded: services.Recorded) -> datetime | None:
 @router.post(
     "/messages",
     response={200: MessageOut, 201: MessageOut, **ERRORS},
-    summary="Record a message; the same (channel, external_id) again returns the first record",
+    summary=(
+        "Record a message (needs the right to write to the client); the same "
+        "(client, channel, external_id) again returns the first record"
+    ),
 )
 def post_message(request: HttpRequest, payload: MessageIn) -> Status:
     # What the rules read besides the client: its account manager and calendar.
-    client = _visible_client(request, payload.client, ("account_manager", "calendar"))
+    client = editable_client(request, payload.client, ("account_manager", "calendar"))
     recorded = services.message_record(
         client=client,
         channel=payload.channel,
@@ -166,7 +169,7 @@ def list_messages(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ) -> dict[str, Any]:
-    client = _visible_client(request, client_id)
+    client = visible_client(request, client_id)
     qs = (
         selectors.message_search(client=client, query=q.replace("\x00", ""))
         if q

@@ -3,12 +3,25 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import Channel
 
-__all__ = ["Channel", "Direction", "OutboxState", "TemplateKind", "Topic"]
+__all__ = ["Channel", "Direction", "OutboxState", "Source", "TemplateKind", "Topic"]
 
 
 class Direction(models.TextChoices):
     IN = "in", _("From the client")
     OUT = "out", _("To the client")
+
+
+class Source(models.TextChoices):
+    """Who recorded a message, and so whose id space its ``external_id`` lives in.
+
+    A connector owns its ids (Telegram's ``chat:message``, e-mail's Message-ID):
+    nothing written through the API or the web can take one of them first.
+    Ids given through the API are scoped to the client they were given for.
+    """
+
+    API = "api", _("API or web")
+    TELEGRAM = "telegram", _("Telegram connector")
+    EMAIL = "email", _("E-mail connector")
 
 
 class Topic(models.TextChoices):

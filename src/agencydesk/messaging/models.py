@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import AddressForm, ClientLanguage
 from agencydesk.clients.models import Client, Contact
-from agencydesk.messaging.choices import Channel, Direction, OutboxState, TemplateKind
+from agencydesk.messaging.choices import Channel, Direction, OutboxState, Source, TemplateKind
 
 
 class Conversation(models.Model):
@@ -90,7 +90,10 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent at"))
     text = models.TextField(_("text"))
     attachments = models.JSONField(_("attachment links"), default=list, blank=True)
-    # NULL, not "", for messages without one: the unique constraint must ignore them.
+    source = models.CharField(
+        _("recorded by"), max_length=10, choices=Source.choices, default=Source.API
+    )
+    # NULL, not "", for messages without one: the unique constraints must ignore them.
     external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)  # noqa: DJ001
     needs_response = models.BooleanField(_("expects an answer"), default=False)
     is_question = models.BooleanField(_("question"), default=False)
@@ -111,11 +114,19 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["-sent_at", "-id"]
         constraints = [
+            # A connector's ids are unique in the connector's own space, whatever the client.
             models.UniqueConstraint(
-                fields=["channel", "external_id"],
-                condition=models.Q(external_id__isnull=False),
-                name="messaging_message_external_id",
-            )
+                fields=["source", "channel", "external_id"],
+                condition=models.Q(external_id__isnull=False) & ~models.Q(source="api"),
+                name="messaging_message_connector_id",
+            ),
+            # Ids given through the API repeat only within the client they were given for,
+            # so a repeat never answers with, or suppresses, another client's message.
+            models.UniqueConstraint(
+                fields=["client", "channel", "external_id"],
+                condition=models.Q(external_id__isnull=False, source="api"),
+                name="messaging_message_api_id",
+            ),
         ]
         indexes = [
             models.Index(fields=["client", "-sent_at"], name="msg_client_time_idx"),

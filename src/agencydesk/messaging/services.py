@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencydesk.calendars.selectors import (
@@ -26,7 +26,7 @@ from agencydesk.commitments.choices import ACTIVE_STATES, Kind
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
 from agencydesk.core.services import full_clean_loaded
-from agencydesk.messaging.choices import Direction, OutboxState, TemplateKind
+from agencydesk.messaging.choices import Direction, OutboxState, Source, TemplateKind
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
@@ -101,16 +101,22 @@ def message_record(
     awaiting_client: bool = False,
     answers_questions: bool = True,
     topic: str = "",
+    source: str = Source.API,
 ) -> Recorded:
     """Record a message that happened (ingested or logged by hand) and apply the rules.
 
-    The same ``(channel, external_id)`` again returns the first record and changes nothing.
+    The same ``external_id`` again in the same id space returns the first record
+    and changes nothing. A connector (``source``) owns its ids across clients; ids
+    given through the API are scoped to ``client`` (see :class:`Source`).
     """
     if sent_at.tzinfo is None:
         raise ValidationError({"sent_at": _("Give the time zone of the moment, e.g. +03:00.")})
-    if external_id:
+    same_id = _same_external_id(
+        client=client, channel=channel, source=source, external_id=external_id
+    )
+    if same_id is not None:
         # Almost every message is new: ask for the id alone, load the row only for a repeat.
-        seen = Message.objects.filter(channel=channel, external_id=external_id).values("pk")[:1]
+        seen = same_id.values("pk")[:1]
         if seen:
             return Recorded(Message.objects.get(pk=seen[0]["pk"]), created=False)
     conversation = conversation_for(
@@ -138,19 +144,18 @@ def message_record(
         needs_response=inbound if needs_response is None else (inbound and needs_response),
         is_question=is_question,
         awaiting_client=(not inbound) and awaiting_client,
+        source=source,
         created_at=at,
     )
-    # The (channel, external id) constraint is checked by the database: see below.
+    # The external id constraints is checked by the database: see below.
     full_clean_loaded(message)
     try:
         with transaction.atomic():
             message.save()
     except IntegrityError:
         # A concurrent request recorded the same external id first.
-        if external_id:
-            return Recorded(
-                Message.objects.get(channel=channel, external_id=external_id), created=False
-            )
+        if same_id is not None:
+            return Recorded(same_id.get(), created=False)
         raise
     if conversation.last_message_at is None or sent_at > conversation.last_message_at:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
@@ -160,6 +165,16 @@ def message_record(
     else:
         _after_outbound(message, at=at, by=user, answers_questions=answers_questions)
     return Recorded(message, created=True, first_response=first)
+
+
+def _same_external_id(
+    *, client: Client, channel: str, source: str, external_id: str | None
+) -> QuerySet[Message] | None:
+    """The messages that hold ``external_id`` in its id space, or None when there is no id."""
+    if not external_id:
+        return None
+    qs = Message.objects.filter(source=source, channel=channel, external_id=external_id)
+    return qs.filter(client=client) if source == Source.API else qs
 
 
 def _active(client: Client, conversation: Conversation, kinds: list[Kind]) -> list[Commitment]:

@@ -103,7 +103,7 @@ def test_response_statistics_median_and_share_within_target(
                 by=olga,
                 at=msk(2026, 3, 10, 11, minute) + dt.timedelta(minutes=delay),
             )
-    stats = response_stats(now=msk(2026, 3, 11, 12, 0))
+    stats = response_stats(user=olga, now=msk(2026, 3, 11, 12, 0))
     row = stats["clients"][0]
     assert (row.label, row.count, row.median_minutes) == ("Acme", 3, 8.0)
     assert row.within_target == pytest.approx(2 / 3)

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from agencydesk.clients.api import ERRORS, Error, _editable_client
+from agencydesk.clients.api import ERRORS, Error, editable_client
 from agencydesk.integrations.telegram.inbound import updates_store
 from agencydesk.integrations.telegram.services import link_code_create
 
@@ -37,7 +37,7 @@ class WebhookOut(Schema):
     summary="A one-time code: '/link CODE' in a Telegram group links it to this client",
 )
 def link_code(request: HttpRequest, client_id: int) -> Any:
-    client = _editable_client(request, client_id)
+    client = editable_client(request, client_id)
     code = link_code_create(client=client, by=request.user, at=timezone.now())  # type: ignore[arg-type]
     return {"code": code.code, "expires_at": code.expires_at, "command": f"/link {code.code}"}
 

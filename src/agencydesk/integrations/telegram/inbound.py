@@ -26,7 +26,7 @@ from agencydesk.integrations.telegram.models import (
     TelegramUpdate,
     TelegramUser,
 )
-from agencydesk.messaging.choices import Direction
+from agencydesk.messaging.choices import Direction, Source
 from agencydesk.messaging.models import Message
 from agencydesk.messaging.services import message_record
 
@@ -264,7 +264,9 @@ def _record(
     files = _attachments(message)
     text = message.get("text") or message.get("caption") or _placeholder(files)
     if edited:
-        existing = Message.objects.filter(channel="telegram", external_id=external_id).first()
+        existing = Message.objects.filter(
+            source=Source.TELEGRAM, channel="telegram", external_id=external_id
+        ).first()
         if existing is not None:
             latest = (
                 MessageVersion.objects.filter(message=existing)
@@ -298,6 +300,7 @@ def _record(
         author_user=agency_user,
         author_contact=contact,
         topic=services.topic_of(chat, thread_id),
+        source=Source.TELEGRAM,
     )
     if not recorded.created:
         return

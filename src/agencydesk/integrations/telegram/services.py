@@ -23,7 +23,7 @@ from agencydesk.integrations.telegram.models import (
     TelegramUpdate,
     TelegramUser,
 )
-from agencydesk.messaging.choices import Topic
+from agencydesk.messaging.choices import Source, Topic
 from agencydesk.messaging.models import Message
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def message_by_telegram_id(chat_id: int, message_id: int) -> Message | None:
     key = f"{chat_id}:{message_id}"
     return (
         Message.objects.filter(channel="telegram")
-        .filter(Q(external_id=key) | Q(outbox__external_id=key))
+        .filter(Q(source=Source.TELEGRAM, external_id=key) | Q(outbox__external_id=key))
         .first()
     )
 

@@ -1413,6 +1413,7 @@ class Generator:
                 "is_question": m["q"][sl].tolist(),
                 "automatic": m["auto"][sl].tolist(),
                 "awaiting_client": m["await"][sl].tolist(),
+                "source": ["api"] * (hi - lo),
                 "created_at": m["t"][sl] + 2 * US,
             }
 

@@ -1,0 +1,421 @@
+"""The authorization matrix: every page and every API operation, for every role, on both kinds of client.
+
+``TABLE`` declares the answer of every cell. ``test_every_page_and_operation_has_a_row``
+enumerates the URL resolver and the OpenAPI schema, so a page or an operation
+added later without a row here fails the suite.
+
+Roles (columns): an administrator, a director, the client's account manager,
+its backup, another account manager, a specialist on the client's team and one
+off it, finance, an anonymous visitor, and "revoked": a person whose account was
+deactivated (a web session) or whose API token was revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+ROLES = (
+    "admin",
+    "director",
+    "am",
+    "backup",
+    "other_am",
+    "spec_on",
+    "spec_off",
+    "finance",
+    "anon",
+    "revoked",
+)
+
+
+def codes(text: str) -> dict[str, int]:
+    """``"200 200 … 302"`` in the order of ``ROLES``."""
+    values = [int(v) for v in text.split()]
+    assert len(values) == len(ROLES), text
+    return dict(zip(ROLES, values, strict=True))
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who gets what: one row of codes for an ordinary client, one for a confidential one."""
+
+    ordinary: dict[str, int]
+    confidential: dict[str, int]
+
+
+def same(text: str) -> Access:
+    return Access(codes(text), codes(text))
+
+
+#                      admin dir am  bkp oam son sof fin anon revoked
+def web_read(ok: int = 200) -> Access:
+    return Access(
+        codes(f"{ok}   {ok} {ok} {ok} {ok} {ok} {ok} {ok} 302 302"),
+        codes(f"{ok}   {ok} {ok} {ok} 404 {ok} 404 404 302 302"),
+    )
+
+
+def web_write(ok: int) -> Access:
+    return Access(
+        codes(f"{ok}   {ok} {ok} {ok} 403 403 403 403 302 302"),
+        codes(f"{ok}   {ok} {ok} {ok} 404 403 404 404 302 302"),
+    )
+
+
+def web_director(ok: int) -> Access:
+    return Access(
+        codes(f"{ok}   {ok} 403 403 403 403 403 403 302 302"),
+        codes(f"{ok}   {ok} 403 403 404 403 404 404 302 302"),
+    )
+
+
+def api_read(ok: int = 200) -> Access:
+    return Access(
+        codes(f"{ok}   {ok} {ok} {ok} {ok} {ok} {ok} {ok} 401 401"),
+        codes(f"{ok}   {ok} {ok} {ok} 404 {ok} 404 404 401 401"),
+    )
+
+
+def api_write(ok: int) -> Access:
+    return Access(
+        codes(f"{ok}   {ok} {ok} {ok} 403 403 403 403 401 401"),
+        codes(f"{ok}   {ok} {ok} {ok} 404 403 404 404 401 401"),
+    )
+
+
+def api_director(ok: int) -> Access:
+    return Access(
+        codes(f"{ok}   {ok} 403 403 403 403 403 403 401 401"),
+        codes(f"{ok}   {ok} 403 403 404 403 404 404 401 401"),
+    )
+
+
+SIGNED_IN = same("200 200 200 200 200 200 200 200 302 302")
+SIGNED_IN_POST = same("302 302 302 302 302 302 302 302 302 302")
+DIRECTORS = same("200 200 403 403 403 403 403 403 302 302")
+ANYONE = same("200 200 200 200 200 200 200 200 200 200")
+API_SIGNED_IN = same("200 200 200 200 200 200 200 200 401 401")
+API_CREATORS = same("201 201 201 201 201 403 403 403 401 401")
+# The back office: Django's admin site; directors are staff without model permissions.
+ADMIN_SITE = same("200 200 302 302 302 302 302 302 302 302")
+ADMIN_MODELS = same("200 403 302 302 302 302 302 302 302 302")
+# The webhook authenticates Telegram by its secret header, not a person: the same for all.
+WEBHOOK = same("200 200 200 200 200 200 200 200 200 200")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One page or operation: how to call it and who gets what."""
+
+    method: str
+    path: str  # {client}, {contact}, {message}, {contract}, {child}, {chat}, {file} are filled in
+    access: Access
+    data: Any = None
+    json: bool = False
+
+
+# The one table: URL name (pages) or "METHOD /api/v1/path" (operations) → row.
+TABLE: dict[str, Row] = {
+    # --- pages ---------------------------------------------------------------------------------
+    "home": Row("GET", "/", same("302 302 302 302 302 302 302 302 302 302")),
+    "insights:today": Row("GET", "/today/", SIGNED_IN),
+    "insights:team": Row("GET", "/team/", DIRECTORS),
+    "insights:responses": Row("GET", "/responses/", SIGNED_IN),
+    "messaging:timeline": Row("GET", "/clients/{client}/messages/", web_read()),
+    "messaging:send": Row(
+        "POST", "/clients/{client}/messages/send/", web_write(302), {"text": "Готово"}
+    ),
+    "messaging:log": Row(
+        "POST",
+        "/clients/{client}/messages/log/",
+        web_write(302),
+        {
+            "log-channel": "phone",
+            "log-direction": "in",
+            "log-sent_at": "2026-03-10T10:00",
+            "log-text": "Звонок",
+        },
+    ),
+    "messaging:delivery": Row("GET", "/clients/{client}/messages/delivery/", web_read()),
+    "messaging:mark_question": Row(
+        "POST",
+        "/clients/{client}/messages/{message}/question/",
+        web_write(302),
+        {"is_question": "1"},
+    ),
+    "accounts:login": Row(
+        "GET", "/accounts/login/", same("302 302 302 302 302 302 302 302 200 200")
+    ),
+    "accounts:logout": Row("POST", "/accounts/logout/", SIGNED_IN_POST),
+    "accounts:language": Row("POST", "/accounts/language/", SIGNED_IN_POST, {"language": "ru"}),
+    "clients:list": Row("GET", "/clients/", SIGNED_IN),
+    "clients:create": Row("GET", "/clients/new/", same("200 200 200 200 200 403 403 403 302 302")),
+    "clients:detail": Row("GET", "/clients/{client}/", web_read()),
+    "clients:edit": Row("GET", "/clients/{client}/edit/", web_write(200)),
+    "clients:delete": Row("POST", "/clients/{client}/delete/", web_director(302)),
+    "clients:contract_create": Row("GET", "/clients/{client}/contract/new/", web_write(200)),
+    "clients:contract_edit": Row("GET", "/clients/{client}/contract/{contract}/", web_write(200)),
+    "clients:child_create": Row("GET", "/clients/{client}/contacts/new/", web_write(200)),
+    "clients:child_edit": Row("GET", "/clients/{client}/contacts/{contact}/", web_write(200)),
+    "clients:child_delete": Row(
+        "POST", "/clients/{client}/contacts/{contact}/delete/", web_write(302)
+    ),
+    "calendars:client_edit": Row("GET", "/clients/{client}/calendar/", web_write(200)),
+    "calendars:client_preview": Row("GET", "/clients/{client}/calendar/preview/", web_read()),
+    "calendars:client_default": Row("POST", "/clients/{client}/calendar/default/", web_write(302)),
+    "telegram:chats": Row("GET", "/telegram/", SIGNED_IN),
+    "telegram:assign": Row(
+        "POST",
+        "/telegram/chats/{chat}/assign/",
+        same("302 302 403 403 403 403 403 403 302 302"),
+        {"c{chat}-client": "{client}"},
+    ),
+    "telegram:alerts_code": Row("POST", "/telegram/alerts/code/", SIGNED_IN_POST),
+    "telegram:file": Row("GET", "/telegram/files/{file}/", web_read()),
+    "telegram:link_code": Row("POST", "/clients/{client}/telegram/link-code/", web_write(302)),
+    "javascript-catalog": Row("GET", "/jsi18n/", ANYONE),
+    "api:openapi-json": Row("GET", "/api/v1/openapi.json", ANYONE),
+    "api:openapi-view": Row("GET", "/api/v1/docs", ANYONE),
+    "api:api-root": Row("GET", "/api/v1/", same("404 404 404 404 404 404 404 404 404 404")),
+    # --- the back office (every admin URL name is covered by the admin rows below) -------------
+    "admin:index": Row("GET", "/admin/", ADMIN_SITE),
+    "admin:clients_client_changelist": Row("GET", "/admin/clients/client/", ADMIN_MODELS),
+    "admin:clients_client_change": Row(
+        "GET", "/admin/clients/client/{client}/change/", ADMIN_MODELS
+    ),
+    "admin:messaging_message_changelist": Row("GET", "/admin/messaging/message/", ADMIN_MODELS),
+    "admin:commitments_commitment_changelist": Row(
+        "GET", "/admin/commitments/commitment/", ADMIN_MODELS
+    ),
+    "admin:accounts_apitoken_changelist": Row("GET", "/admin/accounts/apitoken/", ADMIN_MODELS),
+    # --- the API ---------------------------------------------------------------------------------
+    "GET /api/v1/clients": Row("GET", "/api/v1/clients", API_SIGNED_IN),
+    "POST /api/v1/clients": Row(
+        "POST", "/api/v1/clients", API_CREATORS, {"name": "Новый клиент"}, json=True
+    ),
+    "GET /api/v1/clients/{client_id}": Row("GET", "/api/v1/clients/{client}", api_read()),
+    "PATCH /api/v1/clients/{client_id}": Row(
+        "PATCH", "/api/v1/clients/{client}", api_write(200), {"industry": "Банки"}, json=True
+    ),
+    "DELETE /api/v1/clients/{client_id}": Row(
+        "DELETE", "/api/v1/clients/{client}", api_director(204)
+    ),
+    "GET /api/v1/clients/{client_id}/export": Row(
+        "GET", "/api/v1/clients/{client}/export", api_read()
+    ),
+    "GET /api/v1/clients/{client_id}/contacts": Row(
+        "GET", "/api/v1/clients/{client}/contacts", api_read()
+    ),
+    "POST /api/v1/clients/{client_id}/contacts": Row(
+        "POST", "/api/v1/clients/{client}/contacts", api_write(201), {"name": "Ирина"}, json=True
+    ),
+    "GET /api/v1/contacts/{contact_id}": Row("GET", "/api/v1/contacts/{contact}", api_read()),
+    "PATCH /api/v1/contacts/{contact_id}": Row(
+        "PATCH", "/api/v1/contacts/{contact}", api_write(200), {"position": "CEO"}, json=True
+    ),
+    "DELETE /api/v1/contacts/{contact_id}": Row(
+        "DELETE", "/api/v1/contacts/{contact}", api_write(204)
+    ),
+    "POST /api/v1/messages": Row(
+        "POST",
+        "/api/v1/messages",
+        api_write(201),
+        {
+            "client": "{client}",
+            "channel": "email",
+            "direction": "out",
+            "sent_at": "2026-03-10T10:00:00+03:00",
+            "text": "Готово",
+        },
+        json=True,
+    ),
+    "GET /api/v1/clients/{client_id}/messages": Row(
+        "GET", "/api/v1/clients/{client}/messages", api_read()
+    ),
+    "GET /api/v1/attention": Row("GET", "/api/v1/attention", API_SIGNED_IN),
+    "POST /api/v1/clients/{client_id}/telegram/link-code": Row(
+        "POST", "/api/v1/clients/{client}/telegram/link-code", api_write(200)
+    ),
+    "POST /api/v1/telegram/webhook": Row(
+        "POST", "/api/v1/telegram/webhook", WEBHOOK, {"update_id": 77}, json=True
+    ),
+}
+
+# Admin URL names the rows above stand for: the same admin site, the same staff check.
+ADMIN_NAME_PREFIX = "admin:"
+# The API's URL names other than its operations (which are rows of their own, by schema path).
+API_PAGES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or ""
+                walk(pattern, f"{namespace}:{inner}".strip(":") if inner else namespace)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or f"<unnamed {pattern.pattern}>"
+                names.add(f"{namespace}:{name}" if namespace else name)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def _operations() -> set[str]:
+    from agencydesk.api import api
+
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_page_and_operation_has_a_row():
+    pages = {
+        n
+        for n in _url_names()
+        if not n.startswith(ADMIN_NAME_PREFIX) and (not n.startswith("api:") or n in API_PAGES)
+    }
+    operations = _operations()
+    declared = set(TABLE)
+    missing = (pages | operations) - declared
+    assert not missing, f"declare who may use these in TABLE: {sorted(missing)}"
+    admin_rows = {n for n in declared if n.startswith(ADMIN_NAME_PREFIX)}
+    stale = declared - pages - operations - admin_rows
+    assert not stale, f"rows for pages or operations that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(db, settings):
+    """Every role, an ordinary and a confidential client with one of everything, a fake Bot API."""
+    from agencydesk.accounts.services import api_token_create
+    from agencydesk.accounts.tests.factories import UserFactory
+    from agencydesk.clients.models import Contract
+    from agencydesk.clients.tests.factories import ClientFactory, ContactFactory
+    from agencydesk.integrations.telegram.models import TelegramAttachment, TelegramChat
+    from agencydesk.integrations.telegram.testing import FakeBotApi
+    from agencydesk.messaging.services import message_record
+
+    server = FakeBotApi().start()
+    settings.TELEGRAM_BOT_TOKEN = server.token
+    settings.TELEGRAM_API_URL = server.url
+    settings.TELEGRAM_WEBHOOK_SECRET = "matrix-secret"
+    server.files["file-1"] = b"%PDF-1.4 brief"
+    now = timezone.now()
+    people = {
+        "admin": UserFactory(username="root", role="admin", is_staff=True, is_superuser=True),
+        "director": UserFactory(username="boss", role="director", is_staff=True),
+        "am": UserFactory(username="olga", role="account_manager"),
+        "backup": UserFactory(username="ivan", role="account_manager"),
+        "other_am": UserFactory(username="maria", role="account_manager"),
+        "spec_on": UserFactory(username="anna", role="specialist"),
+        "spec_off": UserFactory(username="petr", role="specialist"),
+        "finance": UserFactory(username="vera", role="finance"),
+        "revoked": UserFactory(username="gone", role="director", is_staff=True),
+    }
+    objects: dict[str, dict[str, Any]] = {}
+    for n, which in enumerate(("ordinary", "confidential")):
+        client = ClientFactory(
+            name=f"{which} client",
+            confidential=which == "confidential",
+            account_manager=people["am"],
+            backup_manager=people["backup"],
+        )
+        client.team.add(people["spec_on"])
+        contact = ContactFactory(client=client, name="Ирина", email=f"irina{n}@client.example")
+        contract = Contract.objects.create(client=client, starts_on=dt.date(2026, 1, 1))
+        message = message_record(
+            client=client,
+            channel="telegram",
+            direction="in",
+            sent_at=now,
+            text="Когда будет макет?",
+            at=now,
+        ).message
+        attachment = TelegramAttachment.objects.create(
+            message=message,
+            kind="document",
+            file_id="file-1",
+            file_unique_id=f"u{n}",
+            file_name="brief.pdf",
+        )
+        chat = TelegramChat.objects.create(
+            chat_id=-100_000 - n, type="supergroup", title=f"Unassigned {n}", first_seen_at=now
+        )
+        objects[which] = {
+            "client": client.pk,
+            "contact": contact.pk,
+            "contract": contract.pk,
+            "message": message.pk,
+            "file": attachment.pk,
+            "chat": chat.pk,
+        }
+    web = {}
+    api = {}
+    for role, user in people.items():
+        web[role] = HttpClient(raise_request_exception=False)
+        web[role].force_login(user)
+        _token, raw = api_token_create(user=user, at=now)
+        api[role] = HttpClient(
+            raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"}
+        )
+    web["anon"] = HttpClient(raise_request_exception=False)
+    api["anon"] = HttpClient(raise_request_exception=False)
+    # The revoked person: deactivated after signing in; the token revoked after it was issued.
+    type(people["revoked"]).objects.filter(pk=people["revoked"].pk).update(is_active=False)
+    people["revoked"].api_tokens.update(revoked_at=now)
+    try:
+        yield {"web": web, "api": api, "objects": objects}
+    finally:
+        server.stop()
+
+
+def _fill(value: Any, objects: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return value.format(**objects)
+    if isinstance(value, dict):
+        return {_fill(k, objects): _fill(v, objects) for k, v in value.items()}
+    return value
+
+
+def _call(http: HttpClient, row: Row, objects: dict[str, Any]) -> int:
+    path = _fill(row.path, objects)
+    data = _fill(row.data, objects)
+    if isinstance(data, dict) and "client" in data and isinstance(data["client"], str):
+        data["client"] = int(data["client"])
+    kwargs: dict[str, Any] = {}
+    if row.method == "POST" and path.endswith("/telegram/webhook"):
+        kwargs["headers"] = {"X-Telegram-Bot-Api-Secret-Token": "matrix-secret"}
+    call = getattr(http, row.method.lower())
+    if row.json:
+        response = call(path, data, content_type="application/json", **kwargs)
+    elif row.method in ("PATCH", "DELETE"):
+        response = call(path, **kwargs)
+    else:
+        response = call(path, data or {}, **kwargs)
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_every_role_gets_the_declared_answer(world, name):
+    row = TABLE[name]
+    wrong = []
+    for which in ("ordinary", "confidential"):
+        expected = getattr(row.access, which)
+        for role in ROLES:
+            clients = world["api"] if row.path.startswith("/api/v1/") else world["web"]
+            # Each cell runs on the same data: what one call changes is rolled back.
+            with transaction.atomic():
+                got = _call(clients[role], row, world["objects"][which])
+                transaction.set_rollback(True)
+            if got != expected[role]:
+                wrong.append(f"{which} client, {role}: expected {expected[role]}, got {got}")
+    assert not wrong, f"{name}:\n" + "\n".join(wrong)
