@@ -156,6 +156,9 @@ def waitress_options(environ: dict[str, str], *, threads: int, connections: int)
         "ident": "AgencyDesk",
     }
     proxy = environ.get("WEB_TRUSTED_PROXY", "").strip()
+    if not proxy:
+        # accounts.proxy.ForwardedHeaderGuard drops them instead, after noticing them.
+        options["clear_untrusted_proxy_headers"] = False
     if proxy:
         # waitress drops X-Forwarded-* from anyone it does not trust; behind a TLS proxy the
         # production settings would then see plain HTTP and redirect for ever.
@@ -215,11 +218,20 @@ def _serve(
     demo: bool = False,
     connections: int = 1000,
 ) -> int:
+    from django.conf import settings
     from waitress import serve
 
+    from agencydesk.accounts.proxy import ForwardedHeaderGuard, startup_warning, warn
     from agencydesk.wsgi import application
 
     _warm_up()
+    options = waitress_options(dict(os.environ), threads=threads, connections=connections)
+    app: Any = application
+    if "trusted_proxy" not in options:
+        app = ForwardedHeaderGuard(application)
+    proxy_warning = startup_warning(os.environ, settings)
+    if proxy_warning:
+        warn(proxy_warning)
 
     from agencydesk.commitments.clock import Clock
 
@@ -250,12 +262,7 @@ def _serve(
     if demo:
         print(f"Login: director / {DEMO_PASSWORD}", flush=True)
     try:
-        serve(
-            application,
-            host=host,
-            port=port,
-            **waitress_options(dict(os.environ), threads=threads, connections=connections),
-        )
+        serve(app, host=host, port=port, **options)
     finally:
         if worker is not None:
             worker.running = False
