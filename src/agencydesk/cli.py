@@ -308,6 +308,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from agencydesk.accounts.models import User
@@ -320,7 +321,12 @@ def cmd_token(args: argparse.Namespace) -> int:
     if not user.is_active:
         console.print(f"[red]User {args.username!r} is not active.[/red]")
         return 2
-    _token, raw = api_token_create(user=user, name=args.name, at=timezone.now())
+    try:
+        _token, raw = api_token_create(user=user, name=args.name, at=timezone.now())
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            console.print(f"[red]{field}: {' '.join(errors)}[/red]")
+        return 2
     console.print(f"Token for [bold]{user.username}[/bold] (shown once, keep it safe):")
     print(raw, flush=True)
     return 0
