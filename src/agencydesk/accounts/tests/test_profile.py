@@ -141,7 +141,7 @@ def test_revoking_an_own_token_is_audited_and_closes_the_api(signed_in, am):
 
 def test_someone_elses_token_answers_exactly_like_a_missing_one(signed_in):
     other = UserFactory()
-    theirs, raw = api_token_create(user=other, name="theirs", at=NOON)
+    theirs, _raw = api_token_create(user=other, name="theirs", at=NOON)
     hidden_path = reverse("accounts:token_revoke", args=[theirs.pk])
     missing_path = reverse("accounts:token_revoke", args=[theirs.pk + 1000])
     hidden = signed_in.post(hidden_path)
