@@ -34,10 +34,12 @@ def test_main_pages_load_under_the_csp_without_a_single_violation(
     agency: Agency, context, page: Page, live_server
 ):
     refused = _watch_csp(page)
-    page.goto("/accounts/login/")
+    login = page.goto("/accounts/login/")
     expect(page.locator("h1")).to_have_text("Sign in to AgencyDesk")
+    assert "script-src 'self'" in login.headers["content-security-policy"]
 
-    context.add_cookies([session_cookie(live_server.url, _admin(agency))])
+    admin = _admin(agency)
+    context.add_cookies([session_cookie(live_server.url, admin)])
     northwind = agency.northwind.pk
     for path, visible in [
         ("/", "main h1"),
@@ -46,11 +48,15 @@ def test_main_pages_load_under_the_csp_without_a_single_violation(
         ("/accounts/profile/", "#tokens"),
         ("/admin/", "#site-name"),
         ("/admin/accounts/user/", "#result_list"),
+        (f"/admin/accounts/user/{admin.pk}/change/", "#user_form"),
+        ("/accounts/lockouts/", "#lockouts"),
     ]:
-        page.goto(path)
+        response = page.goto(path)
         expect(page.locator(visible).first).to_be_visible()
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
     # Swagger UI renders the operations from the schema with its own script, offline.
-    page.goto("/api/v1/docs")
+    docs = page.goto("/api/v1/docs")
+    assert "default-src 'self'" in docs.headers["content-security-policy"]
     expect(page.locator(".opblock").first).to_be_visible()
     # htmx was told not to inject its indicator <style>: none that the CSP would refuse.
     page.goto("/")
@@ -87,4 +93,38 @@ def test_creating_a_token_on_the_profile_shows_it_once(
     with page.expect_navigation():
         page.get_by_role("button", name="Revoke").click()
     expect(page.locator("#tokens .badge")).to_contain_text("revoked")
+    assert refused == []
+
+
+def test_a_locked_out_owner_gets_back_in_through_the_emailed_link(agency: Agency, page: Page):
+    """Locked out by someone else's guesses: the reset link sets a password and signs the owner in."""
+    from django.core import mail
+
+    refused = _watch_csp(page)
+    am = agency.am
+    for _ in range(5):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", am.username)
+        page.fill("#id_password", "someone guessing")
+        with page.expect_navigation():
+            page.locator("section.login button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Too many failed sign-in attempts")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Forgot your password?").click()
+    page.fill("#id_email", am.email)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send me the link").click()
+    expect(page.locator("h1")).to_have_text("Check your e-mail")
+
+    link = next(word for word in mail.outbox[-1].body.split() if "/password/reset/" in word)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Set a new password")
+    page.fill("#id_new_password1", "a fresh and long passphrase 42")
+    page.fill("#id_new_password2", "a fresh and long passphrase 42")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set my password").click()
+    expect(page.locator("h1")).to_have_text("Password set")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Go to Today").click()
+    expect(page.locator(".whoami")).to_have_text(str(am))
     assert refused == []
