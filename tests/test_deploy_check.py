@@ -28,7 +28,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_check_deploy_has_no_warnings(tmp_path):
-    env = _production_env(tmp_path)
+    env = _production_env(tmp_path, WEB_TRUSTED_PROXY="127.0.0.1")
     done = subprocess.run(
         [
             str(Path(sys.executable).parent / "agencydesk"),
@@ -45,6 +45,68 @@ def test_check_deploy_has_no_warnings(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_check_deploy_warns_when_no_proxy_is_trusted(tmp_path):
+    env = _production_env(tmp_path)
+    env.pop("WEB_TRUSTED_PROXY", None)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "agencydesk"),
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "agencydesk.W011" in done.stdout + done.stderr
+    assert "WEB_TRUSTED_PROXY" in done.stdout + done.stderr
+
+
+def test_production_server_without_a_trusted_proxy_warns_at_start_and_on_forwarded_requests(
+    tmp_path,
+):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = _production_env(tmp_path)
+    env.pop("WEB_TRUSTED_PROXY", None)
+    agencydesk = str(Path(sys.executable).parent / "agencydesk")
+    subprocess.run([agencydesk, "manage", "migrate"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [agencydesk, "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(port, server)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request(
+            "GET",
+            "/accounts/login/",
+            headers={
+                "Host": "desk.agency.example",
+                "X-Forwarded-For": "198.51.100.7",
+                "X-Forwarded-Proto": "https",
+            },
+        )
+        # Not believed: the scheme stays plain HTTP, so the TLS redirect answers.
+        assert connection.getresponse().status == 301
+        connection.close()
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=10)
+    assert "WARNING: WEB_TRUSTED_PROXY is empty" in err
+    assert "A request from 127.0.0.1 carries X-Forwarded-For" in err
+    assert "WEB_TRUSTED_PROXY=127.0.0.1" in err
 
 
 def test_production_settings_refuse_to_start_without_a_secret(tmp_path):

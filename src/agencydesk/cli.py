@@ -156,6 +156,9 @@ def waitress_options(environ: dict[str, str], *, threads: int, connections: int)
         "ident": "AgencyDesk",
     }
     proxy = environ.get("WEB_TRUSTED_PROXY", "").strip()
+    if not proxy:
+        # accounts.proxy.ForwardedHeaderGuard drops them instead, after noticing them.
+        options["clear_untrusted_proxy_headers"] = False
     if proxy:
         # waitress drops X-Forwarded-* from anyone it does not trust; behind a TLS proxy the
         # production settings would then see plain HTTP and redirect for ever.
@@ -215,11 +218,20 @@ def _serve(
     demo: bool = False,
     connections: int = 1000,
 ) -> int:
+    from django.conf import settings
     from waitress import serve
 
+    from agencydesk.accounts.proxy import ForwardedHeaderGuard, startup_warning, warn
     from agencydesk.wsgi import application
 
     _warm_up()
+    options = waitress_options(dict(os.environ), threads=threads, connections=connections)
+    app: Any = application
+    if "trusted_proxy" not in options:
+        app = ForwardedHeaderGuard(application)
+    proxy_warning = startup_warning(os.environ, settings)
+    if proxy_warning:
+        warn(proxy_warning)
 
     from agencydesk.commitments.clock import Clock
 
@@ -250,12 +262,7 @@ def _serve(
     if demo:
         print(f"Login: director / {DEMO_PASSWORD}", flush=True)
     try:
-        serve(
-            application,
-            host=host,
-            port=port,
-            **waitress_options(dict(os.environ), threads=threads, connections=connections),
-        )
+        serve(app, host=host, port=port, **options)
     finally:
         if worker is not None:
             worker.running = False
@@ -301,6 +308,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from agencydesk.accounts.models import User
@@ -313,7 +321,12 @@ def cmd_token(args: argparse.Namespace) -> int:
     if not user.is_active:
         console.print(f"[red]User {args.username!r} is not active.[/red]")
         return 2
-    _token, raw = api_token_create(user=user, name=args.name, at=timezone.now())
+    try:
+        _token, raw = api_token_create(user=user, name=args.name, at=timezone.now())
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            console.print(f"[red]{field}: {' '.join(errors)}[/red]")
+        return 2
     console.print(f"Token for [bold]{user.username}[/bold] (shown once, keep it safe):")
     print(raw, flush=True)
     return 0

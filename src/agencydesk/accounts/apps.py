@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "agencydesk.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from agencydesk.accounts import checks  # noqa: F401 - registers the deploy checks

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import QuerySet
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import F, QuerySet
 
 from agencydesk.accounts.choices import Role
 from agencydesk.accounts.models import ApiToken, User
@@ -36,3 +41,59 @@ def account_managers() -> QuerySet[User]:
 
 def active_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
+
+
+def api_tokens_of(*, user: User) -> list[ApiToken]:
+    """The person's own tokens, live ones first, then the revoked ones."""
+    return list(
+        ApiToken.objects.filter(user=user).order_by(
+            F("revoked_at").desc(nulls_first=True), "-created_at"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A name refused at sign-in now: how many failures, from where, until when."""
+
+    username: str
+    addresses: list[str]
+    failures: int
+    last_attempt: datetime
+    until: datetime
+    user: User | None
+
+
+def lockouts_current(*, user: User, at: datetime) -> list[Lockout]:
+    """The names locked out of sign-in at ``at``, for administrators (others see none)."""
+    if not user.is_admin:
+        return []
+    cool_off = get_cool_off() or timedelta(0)
+    rows = (
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=at - cool_off,
+        )
+        .order_by("-attempt_time")
+        .values_list("username", "ip_address", "failures_since_start", "attempt_time")
+    )
+    grouped: dict[str, dict[str, Any]] = {}
+    for username, address, failures, attempt_time in rows:
+        entry = grouped.setdefault(
+            username or "", {"addresses": [], "failures": 0, "last": attempt_time}
+        )
+        if address and address not in entry["addresses"]:
+            entry["addresses"].append(address)
+        entry["failures"] += failures
+    users = User.objects.in_bulk(list(grouped), field_name="username")
+    return [
+        Lockout(
+            username=username,
+            addresses=entry["addresses"],
+            failures=entry["failures"],
+            last_attempt=entry["last"],
+            until=entry["last"] + cool_off,
+            user=users.get(username),
+        )
+        for username, entry in grouped.items()
+    ]

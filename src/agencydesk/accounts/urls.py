@@ -1,10 +1,33 @@
 from django.urls import path
 
-from agencydesk.accounts import views
+from agencydesk.accounts import lockouts, passwords, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.language_switch, name="language"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.token_create, name="token_create"),
+    path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("password/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", passwords.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        passwords.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        passwords.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("lockouts/", lockouts.lockouts, name="lockouts"),
+    path("lockouts/clear/", lockouts.lockout_clear, name="lockout_clear"),
 ]
