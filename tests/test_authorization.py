@@ -101,6 +101,7 @@ def api_director(ok: int) -> Access:
 SIGNED_IN = same("200 200 200 200 200 200 200 200 302 302")
 SIGNED_IN_POST = same("302 302 302 302 302 302 302 302 302 302")
 DIRECTORS = same("200 200 403 403 403 403 403 403 302 302")
+ADMINS = same("200 403 403 403 403 403 403 403 302 302")
 ANYONE = same("200 200 200 200 200 200 200 200 200 200")
 API_SIGNED_IN = same("200 200 200 200 200 200 200 200 401 401")
 API_CREATORS = same("201 201 201 201 201 403 403 403 401 401")
@@ -116,7 +117,7 @@ class Row:
     """One page or operation: how to call it and who gets what."""
 
     method: str
-    path: str  # {client}, {contact}, {message}, {contract}, {child}, {chat}, {file} are filled in
+    path: str  # {client}, {contact}, {message}, {contract}, {chat}, {file}, {token} are filled in
     access: Access
     data: Any = None
     json: bool = False
@@ -156,6 +157,34 @@ TABLE: dict[str, Row] = {
     ),
     "accounts:logout": Row("POST", "/accounts/logout/", SIGNED_IN_POST),
     "accounts:language": Row("POST", "/accounts/language/", SIGNED_IN_POST, {"language": "ru"}),
+    "accounts:profile": Row("GET", "/accounts/profile/", SIGNED_IN),
+    "accounts:token_create": Row(
+        "POST",
+        "/accounts/profile/tokens/",
+        same("201 201 201 201 201 201 201 201 302 302"),
+        {"name": "CRM"},
+    ),
+    # {token} is the account manager's: only its owner may revoke it.
+    "accounts:token_revoke": Row(
+        "POST",
+        "/accounts/profile/tokens/{token}/revoke/",
+        same("404 404 302 404 404 404 404 404 302 302"),
+    ),
+    "accounts:password_change": Row("GET", "/accounts/password/", SIGNED_IN),
+    "accounts:password_change_done": Row("GET", "/accounts/password/done/", SIGNED_IN),
+    "accounts:password_reset": Row("GET", "/accounts/password/reset/", ANYONE),
+    "accounts:password_reset_done": Row("GET", "/accounts/password/reset/sent/", ANYONE),
+    "accounts:password_reset_confirm": Row(
+        "GET", "/accounts/password/reset/MQ/no-such-token/", ANYONE
+    ),
+    "accounts:password_reset_complete": Row("GET", "/accounts/password/reset/complete/", ANYONE),
+    "accounts:lockouts": Row("GET", "/accounts/lockouts/", ADMINS),
+    "accounts:lockout_clear": Row(
+        "POST",
+        "/accounts/lockouts/clear/",
+        same("302 403 403 403 403 403 403 403 302 302"),
+        {"username": "someone"},
+    ),
     "clients:list": Row("GET", "/clients/", SIGNED_IN),
     "clients:create": Row("GET", "/clients/new/", same("200 200 200 200 200 403 403 403 302 302")),
     "clients:detail": Row("GET", "/clients/{client}/", web_read()),
@@ -363,7 +392,10 @@ def world(db, settings):
     for role, user in people.items():
         web[role] = HttpClient(raise_request_exception=False)
         web[role].force_login(user)
-        _token, raw = api_token_create(user=user, at=now)
+        token, raw = api_token_create(user=user, at=now)
+        if role == "am":
+            for which in objects:
+                objects[which]["token"] = token.pk
         api[role] = HttpClient(
             raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"}
         )
