@@ -9,7 +9,12 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from agencydesk.calendars.services import RECOMPUTERS
+        from agencydesk.commitments.clock import TICKS
         from agencydesk.commitments.services import commitments_recompute_for_calendar
+        from agencydesk.core.workers import tasks_abandoned_sweep
 
         if commitments_recompute_for_calendar not in RECOMPUTERS:
             RECOMPUTERS.append(commitments_recompute_for_calendar)
+        # Task rows of a worker that died are swept by every server and worker.
+        if tasks_abandoned_sweep not in TICKS:
+            TICKS.append(tasks_abandoned_sweep)
