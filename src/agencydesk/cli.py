@@ -262,7 +262,10 @@ def _serve(
     console.rule("[bold]AgencyDesk")
     console.print(f"Serving on [bold cyan]{url}[/bold cyan]")
     if worker is not None:
-        console.print("Task worker: running in this process (database backend)")
+        console.print(
+            "Task worker: running in this process (database backend), "
+            f"queues {', '.join(worker.queue_names)}"
+        )
     elif with_worker:
         console.print(
             "Task worker: start [bold]agencydesk worker[/bold] separately (Redis backend)"
