@@ -53,8 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     worker = sub.add_parser("worker", help="run a task worker on its own")
-    worker.add_argument("--queue", action="append", default=None, help="queue name (repeatable)")
-    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument(
+        "--queue",
+        action="append",
+        default=None,
+        help="queues to serve, first first: 'urgent,default' or repeated (default: all, urgent first)",
+    )
+    worker.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    worker.add_argument(
+        "--max-tasks", type=int, default=None, help="exit after running this many tasks"
+    )
     worker.add_argument(
         "--no-clock", action="store_true", help="do not run the desk's clock in this worker"
     )
@@ -175,14 +183,34 @@ def waitress_options(environ: dict[str, str], *, threads: int, connections: int)
 
 
 def _database_backend() -> bool:
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def worker_queues(given: list[str] | None) -> list[str]:
+    """The queues a worker serves, in order: ``--queue urgent,default`` or repeated ``--queue``."""
     from django.conf import settings
 
-    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    if not given:
+        return list(settings.TASK_QUEUES)
+    queues = [name.strip() for item in given for name in item.split(",") if name.strip()]
+    unknown = [name for name in queues if name not in settings.TASK_QUEUES]
+    if unknown or not queues:
+        raise ValueError(
+            f"unknown queue {', '.join(unknown) or '(none)'}; "
+            f"the queues are: {', '.join(settings.TASK_QUEUES)}"
+        )
+    return list(dict.fromkeys(queues))
 
 
-def _start_db_worker(queues: list[str], *, burst: bool = False) -> Any:
-    from django.utils.crypto import get_random_string
+def _start_db_worker(
+    queues: list[str], *, burst: bool = False, max_tasks: int | None = None
+) -> Any:
     from django_tasks_db.management.commands.db_worker import Worker
+
+    from agencydesk.core.workers import worker_id
 
     return Worker(
         queue_names=queues,
@@ -190,8 +218,9 @@ def _start_db_worker(queues: list[str], *, burst: bool = False) -> Any:
         batch=burst,
         backend_name="default",
         startup_delay=False,
-        max_tasks=None,
-        worker_id=f"{os.uname().nodename}-{os.getpid()}-{get_random_string(6)}",
+        max_tasks=max_tasks,
+        # Machine and process in the id: a clock on this machine sees when it is gone.
+        worker_id=worker_id(),
         excluded_queue_names=[],
     )
 
@@ -238,14 +267,17 @@ def _serve(
     worker = None
     clock = None
     if with_worker and _database_backend():
-        worker = _start_db_worker(["default"])
+        worker = _start_db_worker(worker_queues(None))
         threading.Thread(target=worker.run, name="task-worker", daemon=True).start()
         clock = Clock().start()
     url = f"http://{host}:{port}/"
     console.rule("[bold]AgencyDesk")
     console.print(f"Serving on [bold cyan]{url}[/bold cyan]")
     if worker is not None:
-        console.print("Task worker: running in this process (database backend)")
+        console.print(
+            "Task worker: running in this process (database backend), "
+            f"queues {', '.join(worker.queue_names)}"
+        )
     elif with_worker:
         console.print(
             "Task worker: start [bold]agencydesk worker[/bold] separately (Redis backend)"
@@ -276,20 +308,25 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from agencydesk.commitments.clock import Clock
 
-    queues = args.queue or ["default"]
-    # Every worker also ticks the clock (timers, acknowledgements, held messages);
-    # ticks are safe to run on many machines at once. A burst run ticks once.
+    try:
+        queues = worker_queues(args.queue)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    # Every worker also ticks the clock (timers, acknowledgements, held messages, lost
+    # updates and tasks); ticks are safe to run on many machines at once. A burst run
+    # ticks once.
     if args.burst and not args.no_clock:
         from django.utils import timezone
 
-        from agencydesk.commitments.clock import clock_tick
+        from agencydesk.commitments.clock import clock_round
 
-        clock_tick(now=timezone.now())
+        clock_round(now=timezone.now())
     elif not args.no_clock:
         Clock().start()
     if _database_backend():
         console.print(f"Task worker (database backend) on queues: {', '.join(queues)}")
-        worker = _start_db_worker(queues, burst=args.burst)
+        worker = _start_db_worker(queues, burst=args.burst, max_tasks=args.max_tasks)
         worker.configure_signals()
         worker.run()
         return 0
@@ -298,7 +335,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
         from django.core.management import call_command
 
         console.print(f"Task worker (Redis backend) on queues: {', '.join(queues)}")
+        # RQ takes the next job from the first queue, in the order given, that has one.
         options: dict[str, Any] = {"job_class": "django_tasks_rq.Job", "burst": args.burst}
+        if args.max_tasks is not None:
+            options["max_jobs"] = args.max_tasks
         if args.simple:
             options["worker_class"] = "rq.worker.SimpleWorker"
         call_command("rqworker", *queues, **options)

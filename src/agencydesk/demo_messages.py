@@ -1,8 +1,14 @@
 """Three weeks of conversations for the demo agency, played through the real rules.
 
 Events are replayed in time order and the desk's clock ticks between them, so
-acknowledgements, breaches, escalations and held messages happen as they would
-have; the result is a Today queue with timers in every state on first start.
+acknowledgements, breaches and escalations happen as they would have; the
+result is a Today queue with timers in every state on first start.
+
+What the agency wrote in the past is history: it went out long ago. The
+account managers' replies are recorded as outbound messages that happened, and
+the desk's own acknowledgements as sent when they were due, so loading the demo
+leaves no send for a worker to do (a worker would otherwise spend its first
+minutes delivering three weeks of the past while live Telegram updates wait).
 """
 
 from __future__ import annotations
@@ -11,9 +17,13 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import F
+
 from agencydesk.calendars.selectors import client_engine
 from agencydesk.commitments.clock import clock_tick
-from agencydesk.messaging.services import message_record, message_send
+from agencydesk.messaging.choices import OutboxState
+from agencydesk.messaging.models import OutboundMessage
+from agencydesk.messaging.services import message_record
 
 if TYPE_CHECKING:
     from agencydesk.clients.models import Client
@@ -255,40 +265,38 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
     events.sort(key=lambda e: (e[0], e[1]))
     made = 0
     for at, _serial, kind, client, data in events:
+        _delivered(clients, until=at)
         clock_tick(now=at)
-        if kind == "in":
-            message_record(
-                client=client,
-                channel=data["channel"],
-                direction="in",
-                sent_at=at,
-                text=data["text"],
-                at=at,
-                conversation_key=data["key"],
-                topic=data.get("topic", ""),
-                author=client.contacts.first().telegram_username
-                if client.contacts.exists()
-                else "",
-            )
+        inbound = kind == "in"
+        am = client.account_manager
+        if inbound:
+            author = client.contacts.first().telegram_username if client.contacts.exists() else ""
         else:
-            conversation = None
-            from agencydesk.messaging.services import conversation_for
-
-            conversation = conversation_for(
-                client=client,
-                channel=data["channel"],
-                key=data["key"],
-                at=at,
-                topic=data.get("topic", ""),
-            )
-            message_send(
-                client=client,
-                text=data["text"],
-                by=client.account_manager,
-                at=at,
-                conversation=conversation,
-                awaiting_client=kind == "wait",
-            )
+            author = am.get_username() if am else ""
+        message_record(
+            client=client,
+            channel=data["channel"],
+            direction="in" if inbound else "out",
+            sent_at=at,
+            text=data["text"],
+            at=at,
+            conversation_key=data["key"],
+            topic=data.get("topic", ""),
+            author=author,
+            author_user=None if inbound else am,
+            awaiting_client=kind == "wait",
+        )
         made += 1
+    _delivered(clients, until=now)
     clock_tick(now=now)
+    _delivered(clients, until=now)
     return made
+
+
+def _delivered(clients: list[Client], *, until: datetime) -> int:
+    """The acknowledgements to ``clients`` due by ``until`` went out then: record them sent."""
+    return OutboundMessage.objects.filter(
+        client__in=clients,
+        state__in=[OutboxState.QUEUED, OutboxState.HELD],
+        send_after__lte=until,
+    ).update(state=OutboxState.SENT, sent_at=F("send_after"), enqueued_at=None)

@@ -10,12 +10,17 @@ class CommitmentsConfig(AppConfig):
     def ready(self) -> None:
         from agencydesk.calendars.services import RECOMPUTERS
         from agencydesk.clients.services import MANAGER_HANDOVERS
+        from agencydesk.commitments.clock import TICKS
         from agencydesk.commitments.services import (
             commitments_hand_over,
             commitments_recompute_for_calendar,
         )
+        from agencydesk.core.workers import tasks_abandoned_sweep
 
         if commitments_recompute_for_calendar not in RECOMPUTERS:
             RECOMPUTERS.append(commitments_recompute_for_calendar)
         if commitments_hand_over not in MANAGER_HANDOVERS:
             MANAGER_HANDOVERS.append(commitments_hand_over)
+        # Task rows of a worker that died are swept by every server and worker.
+        if tasks_abandoned_sweep not in TICKS:
+            TICKS.append(tasks_abandoned_sweep)

@@ -152,11 +152,19 @@ def _outbox_due(now: datetime) -> tuple[int, int]:
 TICKS: list[Callable[..., dict[str, int]]] = []
 
 
-class Clock:
-    """A background thread that ticks every ``interval`` seconds until stopped.
+def clock_round(*, now: datetime) -> None:
+    """One round of the clock: :func:`clock_tick`, then every function in :data:`TICKS`, each on its own."""
+    for tick in [clock_tick, *TICKS]:
+        try:
+            counts = tick(now=now)
+            if any(counts.values()):
+                logger.info("clock: %s %s", tick.__qualname__, counts)
+        except Exception:  # the clock must outlive one bad tick
+            logger.exception("clock: %s failed", tick.__qualname__)
 
-    Each round: :func:`clock_tick`, then every function in :data:`TICKS`, each on its own.
-    """
+
+class Clock:
+    """A background thread that runs :func:`clock_round` every ``interval`` seconds until stopped."""
 
     def __init__(self, interval: float = 15.0) -> None:
         self.interval = interval
@@ -175,13 +183,6 @@ class Clock:
 
         while not self._stop.is_set():
             close_old_connections()
-            now = timezone.now()
-            for tick in [clock_tick, *TICKS]:
-                try:
-                    counts = tick(now=now)
-                    if any(counts.values()):
-                        logger.info("clock: %s %s", tick.__qualname__, counts)
-                except Exception:  # the clock must outlive one bad tick
-                    logger.exception("clock: %s failed", tick.__qualname__)
+            clock_round(now=timezone.now())
             close_old_connections()
             self._stop.wait(self.interval)

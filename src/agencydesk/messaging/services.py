@@ -420,10 +420,10 @@ def message_send(
 
 
 def _enqueue_send(outbox: OutboundMessage) -> None:
-    from agencydesk.messaging.tasks import outbox_send
+    from agencydesk.messaging.tasks import outbox_enqueue
 
     outbox_id = outbox.pk
-    transaction.on_commit(lambda: outbox_send.enqueue(outbox_id))
+    transaction.on_commit(lambda: outbox_enqueue(outbox_id))
 
 
 def template_text(*, kind: str, client: Client, contact: Contact | None) -> str:

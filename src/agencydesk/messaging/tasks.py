@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from agencydesk.core.queues import URGENT
 from agencydesk.messaging.channels import PermanentFailure, TemporaryFailure, adapter_for
 from agencydesk.messaging.choices import OutboxState
 from agencydesk.messaging.models import OutboundMessage
@@ -15,7 +16,7 @@ from agencydesk.messaging.models import OutboundMessage
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=URGENT)
 def outbox_send(outbox_id: int) -> str:
     """Send one outbox row if it is due; returns its state afterwards."""
     from agencydesk.messaging.services import OUTBOX_MAX_ATTEMPTS, outbox_backoff
@@ -56,3 +57,13 @@ def outbox_send(outbox_id: int) -> str:
         state=OutboxState.SENT, sent_at=timezone.now(), external_id=external_id, claimed_at=None
     )
     return OutboxState.SENT
+
+
+def outbox_enqueue(outbox_id: int) -> None:
+    """Hand a queued row to a worker (after the commit that queued it), if it is still queued.
+
+    The row's state is the truth: one recorded as already sent meanwhile (the
+    demo's history) or cancelled needs no task, and gets none.
+    """
+    if OutboundMessage.objects.filter(pk=outbox_id, state=OutboxState.QUEUED).exists():
+        outbox_send.enqueue(outbox_id)

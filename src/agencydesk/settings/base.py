@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from agencydesk.core.queues import QUEUES
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -222,21 +224,36 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "rq" if REDIS_URL else "database
 
 
 def _tasks() -> dict:
+    # Every backend knows both queues; workers serve them in the order of TASK_QUEUES.
     if TASKS_BACKEND == "rq":
-        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     if TASKS_BACKEND == "immediate":
-        return {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        return {
+            "default": {
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": TASK_QUEUES,
+            }
+        }
     if TASKS_BACKEND != "database":
         raise ValueError(
             f"TASKS_BACKEND must be 'database', 'rq' or 'immediate', not {TASKS_BACKEND!r}"
         )
-    return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    return {
+        "default": {
+            "BACKEND": "agencydesk.core.task_backends.QueueOrderedDatabaseBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 
 
+TASK_QUEUES = list(QUEUES)
 TASKS = _tasks()
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
+# A task row the database backend marks running, of a worker that cannot be
+# asked whether it still lives (another machine), is given up after this long.
+TASKS_RUNNING_TIMEOUT = int(os.environ.get("TASKS_RUNNING_TIMEOUT", "900"))
 
 CACHES = {
     "default": (

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, TASK_QUEUES
 
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {
@@ -21,6 +21,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if not os.environ.get("TASKS_BACKEND"):
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from agencydesk.integrations.telegram.choices import NoticeKind, NoticeState
+from agencydesk.core.queues import URGENT
+from agencydesk.core.workers import rerun_when_abandoned
+from agencydesk.integrations.telegram.choices import NoticeKind, NoticeState, UpdateState
 from agencydesk.integrations.telegram.client import (
     ApiError,
     MaybeSent,
@@ -19,15 +21,24 @@ from agencydesk.integrations.telegram.client import (
     RetryLater,
     TelegramClient,
 )
-from agencydesk.integrations.telegram.models import TelegramChat, TelegramNotice, TelegramTopic
+from agencydesk.integrations.telegram.models import (
+    TelegramChat,
+    TelegramNotice,
+    TelegramTopic,
+    TelegramUpdate,
+)
 from agencydesk.integrations.telegram.sending import PacingFull, Target, send_paced
 
 logger = logging.getLogger(__name__)
 NOTICE_BACKOFF = (10, 30, 120, 600)
 NOTICE_MAX_ATTEMPTS = 6
+# An update stored this long ago and still new lost its task (the process died
+# between the commit and the enqueue, or the worker with it): the clock takes it.
+UPDATE_GRACE = timedelta(seconds=30)
 
 
-@task()
+@rerun_when_abandoned
+@task(queue_name=URGENT)
 def updates_process_task() -> int:
     """Process what the webhook stored; then send what is due."""
     from agencydesk.integrations.telegram.alerts import telegram_tick
@@ -36,6 +47,17 @@ def updates_process_task() -> int:
     processed = updates_process_all(at=timezone.now())
     telegram_tick(now=timezone.now())
     return processed
+
+
+def updates_stale_process(*, now) -> dict[str, int]:
+    """Process the updates no task took in time, without waiting for the next one to arrive."""
+    from agencydesk.integrations.telegram.inbound import updates_process_all
+
+    stale = TelegramUpdate.objects.filter(
+        state=UpdateState.NEW, received_at__lte=now - UPDATE_GRACE
+    ).exists()
+    # Through the same processing turn as the task: two clocks never process at once.
+    return {"stale_updates": updates_process_all(at=now) if stale else 0}
 
 
 @task()
@@ -74,7 +96,7 @@ def topics_create(chat_pk: int) -> int:
     return created
 
 
-@task()
+@task(queue_name=URGENT)
 def notice_send(notice_id: int) -> str:
     """Send one bot notice when it is due; the same rules as the outbox, never twice."""
     now = timezone.now()
