@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import AddressForm, ClientLanguage
 from agencydesk.clients.models import Client, Contact
+from agencydesk.core.validators import validate_attachments
 from agencydesk.messaging.choices import Channel, Direction, OutboxState, TemplateKind
 
 
@@ -89,7 +90,9 @@ class Message(models.Model):
     author_label = models.CharField(_("author as given"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"))
     text = models.TextField(_("text"))
-    attachments = models.JSONField(_("attachment links"), default=list, blank=True)
+    attachments = models.JSONField(
+        _("attachment links"), default=list, blank=True, validators=[validate_attachments]
+    )
     # NULL, not "", for messages without one: the unique constraint must ignore them.
     external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)  # noqa: DJ001
     needs_response = models.BooleanField(_("expects an answer"), default=False)
