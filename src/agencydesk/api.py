@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -62,6 +63,24 @@ def ninja_validation_error(request: HttpRequest, exc: NinjaValidationError) -> H
         loc = [part for part in error.get("loc", []) if part != "payload"]
         detail.append({"loc": loc, "msg": error.get("msg", ""), "type": error.get("type", "")})
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        {
+            "detail": [
+                {
+                    "loc": ["body"],
+                    "msg": f"the request body may be at most {limit} bytes",
+                    "type": "too_large",
+                }
+            ]
+        },
+        status=413,
+    )
 
 
 @api.exception_handler(HttpError)

@@ -20,6 +20,7 @@ from agencydesk.calendars.selectors import calendar_default
 from agencydesk.clients import selectors, services
 from agencydesk.clients.models import Client, Contact
 from agencydesk.core.schemas import TimeZoneName, text
+from agencydesk.core.validators import NAME_MAX_LENGTH, NOTES_MAX_LENGTH
 
 router = Router(tags=["clients"])
 
@@ -31,13 +32,13 @@ DecisionName = Literal["decides", "approves", "informs"]
 
 
 class ClientPatch(Schema):
-    name: text(200, 1) | None = None  # type: ignore[valid-type]
+    name: text(NAME_MAX_LENGTH, 1) | None = None  # type: ignore[valid-type]
     industry: text(120) | None = None  # type: ignore[valid-type]
-    business_summary: text(10000) | None = None  # type: ignore[valid-type]
-    reputation_notes: text(10000) | None = None  # type: ignore[valid-type]
-    goals: text(10000) | None = None  # type: ignore[valid-type]
-    target_audiences: text(10000) | None = None  # type: ignore[valid-type]
-    key_messages: text(10000) | None = None  # type: ignore[valid-type]
+    business_summary: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    reputation_notes: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    goals: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    target_audiences: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    key_messages: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
     status: StatusName | None = None
     language: LanguageName | None = None
     timezone: TimeZoneName | None = Field(None, description="IANA time zone, e.g. Europe/Moscow")
@@ -57,8 +58,8 @@ class ClientPatch(Schema):
     weekends_allowed: bool | None = None
     calls_need_arrangement: bool | None = None
     meeting_cadence_days: int | None = Field(None, ge=1, le=365)
-    topics_to_avoid: text(10000) | None = None  # type: ignore[valid-type]
-    etiquette_notes: text(10000) | None = None  # type: ignore[valid-type]
+    topics_to_avoid: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    etiquette_notes: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
     crisis_mode: bool | None = None
     first_response_minutes: int | None = Field(None, ge=1, le=10_000)
     ack_delay_minutes: int | None = Field(None, ge=1, le=10_000)
@@ -67,7 +68,7 @@ class ClientPatch(Schema):
 
 
 class ClientIn(ClientPatch):
-    name: text(200, 1)  # type: ignore[valid-type]
+    name: text(NAME_MAX_LENGTH, 1)  # type: ignore[valid-type]
 
 
 class ClientOut(Schema):
@@ -112,7 +113,7 @@ class ClientList(Schema):
 
 
 class ContactPatch(Schema):
-    name: text(200, 1) | None = None  # type: ignore[valid-type]
+    name: text(NAME_MAX_LENGTH, 1) | None = None  # type: ignore[valid-type]
     position: text(200) | None = None  # type: ignore[valid-type]
     decision_power: DecisionName | None = None
     email: text(254) | None = None  # type: ignore[valid-type]
@@ -122,11 +123,11 @@ class ContactPatch(Schema):
     address_form: AddressFormName | Literal[""] | None = None
     address_as: text(120) | None = None  # type: ignore[valid-type]
     is_primary: bool | None = None
-    notes: text(10000) | None = None  # type: ignore[valid-type]
+    notes: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
 
 
 class ContactIn(ContactPatch):
-    name: text(200, 1)  # type: ignore[valid-type]
+    name: text(NAME_MAX_LENGTH, 1)  # type: ignore[valid-type]
 
 
 class ContactOut(Schema):
@@ -216,9 +217,9 @@ def editable_client(
 @router.get("/clients", response={200: ClientList, **ERRORS}, summary="List clients")
 def list_clients(
     request: HttpRequest,
-    search: str = "",
+    search: str = Query("", max_length=200),
     status: StatusName | None = None,
-    account_manager: str | None = Query(None, description="username"),
+    account_manager: str | None = Query(None, max_length=150, description="username"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from agencydesk.clients.models import (
     WorkingFileLink,
 )
 from agencydesk.clients.services import CLIENT_PLAIN_FIELDS
+from agencydesk.core.validators import validate_web_link
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +119,9 @@ class MonitoringTopicForm(forms.ModelForm):
 
 
 class WorkingFileLinkForm(forms.ModelForm):
-    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Link"), max_length=500, assume_scheme="https", validators=[validate_web_link]
+    )
 
     class Meta:
         model = WorkingFileLink

@@ -18,6 +18,7 @@ from agencydesk.clients.choices import (
     VolumeUnit,
     WorkingFileKind,
 )
+from agencydesk.core.validators import NOTES_MAX_LENGTH, validate_web_link
 
 
 class Client(models.Model):
@@ -30,11 +31,17 @@ class Client(models.Model):
 
     name = models.CharField(pgettext_lazy("company", "name"), max_length=200)
     industry = models.CharField(_("industry"), max_length=120, blank=True)
-    business_summary = models.TextField(_("business summary"), blank=True)
-    reputation_notes = models.TextField(_("reputation notes"), blank=True)
-    goals = models.TextField(_("goals and KPIs"), blank=True)
-    target_audiences = models.TextField(_("target audiences"), blank=True)
-    key_messages = models.TextField(_("key messages"), blank=True)
+    business_summary = models.TextField(
+        _("business summary"), blank=True, max_length=NOTES_MAX_LENGTH
+    )
+    reputation_notes = models.TextField(
+        _("reputation notes"), blank=True, max_length=NOTES_MAX_LENGTH
+    )
+    goals = models.TextField(_("goals and KPIs"), blank=True, max_length=NOTES_MAX_LENGTH)
+    target_audiences = models.TextField(
+        _("target audiences"), blank=True, max_length=NOTES_MAX_LENGTH
+    )
+    key_messages = models.TextField(_("key messages"), blank=True, max_length=NOTES_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=12, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )
@@ -91,8 +98,12 @@ class Client(models.Model):
     meeting_cadence_days = models.PositiveSmallIntegerField(
         _("meeting every (days)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    topics_to_avoid = models.TextField(_("topics to avoid"), blank=True)
-    etiquette_notes = models.TextField(_("etiquette notes"), blank=True)
+    topics_to_avoid = models.TextField(
+        _("topics to avoid"), blank=True, max_length=NOTES_MAX_LENGTH
+    )
+    etiquette_notes = models.TextField(
+        _("etiquette notes"), blank=True, max_length=NOTES_MAX_LENGTH
+    )
     crisis_mode = models.BooleanField(
         _("crisis mode"),
         default=False,
@@ -168,7 +179,7 @@ class Contact(models.Model):
         _("address as"), max_length=120, blank=True, help_text=_("For example: Ivan Petrovich")
     )
     is_primary = models.BooleanField(_("main contact"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("contact")
@@ -197,7 +208,7 @@ class KeyEvent(models.Model):
     prep_lead_days = models.PositiveSmallIntegerField(
         _("prepare (days ahead)"), default=14, help_text=_("Business days of preparation.")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("key event")
@@ -239,7 +250,7 @@ class WorkingFileLink(models.Model):
     kind = models.CharField(
         _("kind"), max_length=14, choices=WorkingFileKind.choices, default=WorkingFileKind.OTHER
     )
-    url = models.URLField(_("link"), max_length=500)
+    url = models.URLField(_("link"), max_length=500, validators=[validate_web_link])
     position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
 
     class Meta:
@@ -300,7 +311,7 @@ class Contract(models.Model):
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("contract")

@@ -11,7 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from agencydesk.clients.api import ERRORS, editable_client, visible_client
-from agencydesk.core.schemas import text
+from agencydesk.core.schemas import Link, text
+from agencydesk.core.validators import ATTACHMENTS_MAX, MESSAGE_TEXT_MAX_LENGTH
 from agencydesk.messaging import selectors, services
 from agencydesk.messaging.models import Message
 
@@ -26,12 +27,16 @@ class MessageIn(Schema):
     conversation: text(200) | None = Field(None, description="external key of the conversation")  # type: ignore[valid-type]
     direction: Literal["in", "out"]
     sent_at: datetime = Field(..., description="aware ISO 8601, e.g. 2026-03-06T17:55:00+03:00")
-    text: text(100_000, 1)  # type: ignore[valid-type]
+    text: text(MESSAGE_TEXT_MAX_LENGTH, 1)  # type: ignore[valid-type]
     external_id: text(200) | None = Field(None, description="id in the channel; deduplicates")  # type: ignore[valid-type]
     author: text(200) | None = Field(  # type: ignore[valid-type]
         None, description="contact e-mail or Telegram username, or agency username"
     )
-    attachments: list[text(1000)] | None = None  # type: ignore[valid-type]
+    attachments: list[Link] | None = Field(
+        None,
+        max_length=ATTACHMENTS_MAX,
+        description=f"http, https or mailto links, at most {ATTACHMENTS_MAX}",
+    )
     needs_response: bool | None = Field(None, description="inbound only; default true")
     awaiting_client: bool = Field(
         False, description="outbound: the agency now waits for the client"

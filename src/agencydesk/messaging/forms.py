@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencydesk.messaging.choices import Direction
+from agencydesk.core.validators import COMPOSED_TEXT_MAX_LENGTH, TELEGRAM_TEXT_MAX_LENGTH
+from agencydesk.messaging.choices import Channel, Direction
 from agencydesk.messaging.models import Conversation
+from agencydesk.messaging.services import outbound_text_check
 
 
 class ComposerForm(forms.Form):
@@ -15,7 +17,9 @@ class ComposerForm(forms.Form):
         empty_label=_("Main thread in the preferred channel"),
     )
     text = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMPOSED_TEXT_MAX_LENGTH,
     )
     awaiting_client = forms.BooleanField(
         label=_("We now wait for the client (follow up if they go silent)"), required=False
@@ -28,8 +32,38 @@ class ComposerForm(forms.Form):
 
     def __init__(self, *args, client=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if client is not None:
-            self.fields["conversation"].queryset = Conversation.objects.filter(client=client)
+        self.client = client
+        if client is None:
+            return
+        self.fields["conversation"].queryset = Conversation.objects.filter(client=client)
+        limit = {"limit": TELEGRAM_TEXT_MAX_LENGTH}
+        if client.preferred_channel != Channel.TELEGRAM:
+            other = Conversation.objects.filter(client=client, channel=Channel.TELEGRAM)
+        else:
+            other = Conversation.objects.filter(client=client).exclude(channel=Channel.TELEGRAM)
+        mixed = other.exists()
+        if client.preferred_channel == Channel.TELEGRAM and not mixed:
+            # Every reply from here goes to Telegram: the browser can hold the limit itself.
+            self.fields["text"].widget.attrs["maxlength"] = str(TELEGRAM_TEXT_MAX_LENGTH)
+            self.fields["text"].help_text = (
+                _("Telegram takes at most %(limit)s characters a message.") % limit
+            )
+        elif client.preferred_channel == Channel.TELEGRAM or mixed:
+            self.fields["text"].help_text = (
+                _("A message to a Telegram conversation may have at most %(limit)s characters.")
+                % limit
+            )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if self.client is not None and data.get("text"):
+            conversation = data.get("conversation")
+            channel = conversation.channel if conversation else self.client.preferred_channel
+            try:
+                outbound_text_check(channel=channel, text=data["text"].strip())
+            except forms.ValidationError as exc:
+                self.add_error("text", exc.message_dict["text"])
+        return data
 
 
 class LogForm(forms.Form):
@@ -48,6 +82,8 @@ class LogForm(forms.Form):
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     text = forms.CharField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMPOSED_TEXT_MAX_LENGTH,
     )
     needs_response = forms.BooleanField(label=_("The client expects an answer"), required=False)

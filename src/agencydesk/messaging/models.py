@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import AddressForm, ClientLanguage
 from agencydesk.clients.models import Client, Contact
+from agencydesk.core.validators import validate_attachments
 from agencydesk.messaging.choices import Channel, Direction, OutboxState, Source, TemplateKind
 
 
@@ -89,7 +90,9 @@ class Message(models.Model):
     author_label = models.CharField(_("author as given"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"))
     text = models.TextField(_("text"))
-    attachments = models.JSONField(_("attachment links"), default=list, blank=True)
+    attachments = models.JSONField(
+        _("attachment links"), default=list, blank=True, validators=[validate_attachments]
+    )
     source = models.CharField(
         _("recorded by"), max_length=10, choices=Source.choices, default=Source.API
     )

@@ -26,7 +26,8 @@ from agencydesk.commitments.choices import ACTIVE_STATES, Kind
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
 from agencydesk.core.services import full_clean_loaded
-from agencydesk.messaging.choices import Direction, OutboxState, Source, TemplateKind
+from agencydesk.core.validators import TELEGRAM_TEXT_MAX_LENGTH, telegram_length
+from agencydesk.messaging.choices import Channel, Direction, OutboxState, Source, TemplateKind
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
@@ -363,6 +364,25 @@ def delivery_moment(client: Client, at: datetime) -> tuple[datetime, str]:
     return moment, "outside_hours"
 
 
+def outbound_text_check(*, channel: str, text: str) -> None:
+    """Refuse a text the channel cannot carry, before anything is recorded or queued.
+
+    Telegram answers "message is too long" past 4,096 characters: the message
+    would be recorded as sent and then fail in the outbox, after the timers
+    were already closed.
+    """
+    if channel == Channel.TELEGRAM and telegram_length(text) > TELEGRAM_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _(
+                    "Telegram takes at most %(limit)s characters a message; this one has "
+                    "%(count)s. Shorten it or split it into several messages."
+                )
+                % {"limit": TELEGRAM_TEXT_MAX_LENGTH, "count": telegram_length(text)}
+            }
+        )
+
+
 @transaction.atomic
 def message_send(
     *,
@@ -383,6 +403,7 @@ def message_send(
     if conversation is None:
         channel = channel or client.preferred_channel
         conversation = conversation_for(client=client, channel=channel, key=None, at=at)
+    outbound_text_check(channel=conversation.channel, text=text)
     send_after, held = delivery_moment(client, at)
     message = Message(
         conversation=conversation,

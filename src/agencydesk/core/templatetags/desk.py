@@ -4,7 +4,21 @@ from django import forms, template
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from agencydesk.core.validators import WEB_SCHEMES, is_safe_link
+
 register = template.Library()
+
+
+@register.filter
+def safe_link(value: object) -> bool:
+    """Whether a stored attachment may be an href: rows saved before the validator may hold javascript:."""
+    return is_safe_link(value)
+
+
+@register.filter
+def safe_web_link(value: object) -> bool:
+    """Like ``safe_link``, for documents: http and https only."""
+    return is_safe_link(value, WEB_SCHEMES)
 
 
 @register.filter
