@@ -3,12 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import Channel
 
-__all__ = ["Channel", "Direction", "OutboxState", "TemplateKind", "Topic"]
+__all__ = ["Channel", "Direction", "MessageKind", "OutboxState", "TemplateKind", "Topic"]
 
 
 class Direction(models.TextChoices):
     IN = "in", _("From the client")
     OUT = "out", _("To the client")
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    # Something that happened in the conversation (someone joined, a message was
+    # pinned): shown on the timeline, never answered, never a touch.
+    EVENT = "event", _("Event")
 
 
 class Topic(models.TextChoices):

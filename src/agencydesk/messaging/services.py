@@ -26,7 +26,7 @@ from agencydesk.commitments.choices import ACTIVE_STATES, Kind
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
 from agencydesk.core.services import full_clean_loaded
-from agencydesk.messaging.choices import Direction, OutboxState, TemplateKind
+from agencydesk.messaging.choices import Direction, MessageKind, OutboxState, TemplateKind
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
@@ -101,10 +101,13 @@ def message_record(
     awaiting_client: bool = False,
     answers_questions: bool = True,
     topic: str = "",
+    kind: str = MessageKind.MESSAGE,
 ) -> Recorded:
     """Record a message that happened (ingested or logged by hand) and apply the rules.
 
     The same ``(channel, external_id)`` again returns the first record and changes nothing.
+    An ``event`` is recorded and nothing else: it expects no answer, answers nothing,
+    is no touch, and does not move the conversation's last message.
     """
     if sent_at.tzinfo is None:
         raise ValidationError({"sent_at": _("Give the time zone of the moment, e.g. +03:00.")})
@@ -122,12 +125,14 @@ def message_record(
         contact, user = author_contact, author_user
     else:
         contact, user = _author(client, author, inbound=inbound)
-    is_question = inbound and looks_like_question(text)
+    event = kind == MessageKind.EVENT
+    is_question = inbound and not event and looks_like_question(text)
     message = Message(
         conversation=conversation,
         client=client,
         channel=channel,
         direction=direction,
+        kind=kind,
         author_contact=contact,
         author_user=None if inbound else user,
         author_label=author,
@@ -135,9 +140,10 @@ def message_record(
         text=text,
         attachments=attachments or [],
         external_id=external_id or None,
-        needs_response=inbound if needs_response is None else (inbound and needs_response),
+        needs_response=(not event)
+        and (inbound if needs_response is None else (inbound and needs_response)),
         is_question=is_question,
-        awaiting_client=(not inbound) and awaiting_client,
+        awaiting_client=(not inbound) and (not event) and awaiting_client,
         created_at=at,
     )
     # The (channel, external id) constraint is checked by the database: see below.
@@ -152,6 +158,8 @@ def message_record(
                 Message.objects.get(channel=channel, external_id=external_id), created=False
             )
         raise
+    if event:
+        return Recorded(message, created=True)
     if conversation.last_message_at is None or sent_at > conversation.last_message_at:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
     first = None

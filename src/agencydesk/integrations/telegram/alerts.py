@@ -127,6 +127,34 @@ def _digest(chat: TelegramChat, *, now: datetime) -> int:
     return int(notice is not None)
 
 
+def chat_lost_alert(*, chat: TelegramChat, commitment: Commitment, at: datetime) -> bool:
+    """Tell the client's account manager, in their personal chat, that the bot left the client's chat."""
+    owner = commitment.owner
+    if owner is None or not owner.is_active:
+        return False
+    personal = (
+        TelegramChat.objects.filter(user=owner, disconnected_at__isnull=True)
+        .order_by("-linked_at")
+        .first()
+    )
+    if personal is None:
+        return False  # Today still shows it
+    with translation.override(owner.language or "en"):
+        text = _(
+            "AgencyDesk no longer sees the Telegram chat “%(chat)s” of %(client)s: the bot was "
+            "removed. Messages there are not recorded until someone adds the bot back."
+        ) % {"chat": chat, "client": commitment.client.name}
+    notice = notice_queue(
+        kind=NoticeKind.CHAT_LOST,
+        key=f"lost:{commitment.pk}",
+        chat_id=personal.chat_id,
+        text=text,
+        at=at,
+        user=owner,
+    )
+    return notice is not None
+
+
 def telegram_tick(*, now: datetime) -> dict[str, int]:
     """What the connector does because time passed: alerts, and notices due again."""
     from agencydesk.integrations.telegram.tasks import notices_due
