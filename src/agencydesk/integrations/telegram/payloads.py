@@ -58,7 +58,10 @@ def fingerprint(payload: Any) -> str:
 
 
 def stored_form(payload: Any) -> Any:
-    return payload.body if isinstance(payload, Unreadable) else payload
+    if isinstance(payload, Unreadable):
+        return payload.body
+    # The JSON column saves Python None as SQL NULL, which it refuses: keep the body's own word.
+    return "null" if payload is None else payload
 
 
 def _account(value: Any, field: str) -> str:
