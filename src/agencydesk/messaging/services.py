@@ -326,7 +326,7 @@ def message_mark_question(
     *, message: Message, is_question: bool, by: User, at: datetime
 ) -> Message:
     """The account manager's word on whether a client message asks something."""
-    if message.direction != Direction.IN:
+    if message.direction != Direction.IN or message.kind == MessageKind.EVENT:
         raise ValidationError(_("Only a client's message can be a question."))
     if message.is_question == is_question:
         return message

@@ -203,3 +203,16 @@ def test_the_timeline_shows_events_as_lines_without_question_buttons(
     html = client.get(f"/clients/{linked_group.client_id}/messages/").content.decode()
     assert 'class="msg event"' in html and "Анна Петрова joined the group" in html
     assert "Mark as question" not in html
+
+
+def test_an_event_cannot_be_marked_as_a_question(fake_api, process, linked_group, am, client):
+    with time_machine.travel(NOW, tick=False):
+        process(_service(1, {"new_chat_members": [ANNA]}, ANNA))
+    event = Message.objects.get()
+    client.force_login(am)
+    client.post(
+        f"/clients/{linked_group.client_id}/messages/{event.pk}/question/", {"is_question": "1"}
+    )
+    event.refresh_from_db()
+    assert not event.is_question
+    assert Commitment.objects.count() == 0
