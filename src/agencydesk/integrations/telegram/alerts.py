@@ -37,7 +37,10 @@ def alerts_queue(*, now: datetime) -> int:
     """Queue the warnings and digests due at ``now`` for AMs with a linked personal chat."""
     chats = {
         chat.user_id: chat
-        for chat in TelegramChat.objects.filter(user__isnull=False, user__is_active=True)
+        # A chat that blocked the bot takes nothing: each send would only fail.
+        for chat in TelegramChat.objects.filter(
+            user__isnull=False, user__is_active=True, disconnected_at__isnull=True
+        )
         .select_related("user")
         .order_by("linked_at")
     }

@@ -183,3 +183,26 @@ def test_a_hidden_chat_answers_like_a_missing_one(fake_api, process, linked_grou
         return html[html.index("<main") : html.index("</main>")]
 
     assert main(hidden, hidden_url) == main(missing, missing_url)
+
+
+def test_an_am_who_blocked_the_bot_gets_no_alerts_queued(fake_api, process, am, alerts_chat):
+    from datetime import UTC, datetime
+
+    from agencydesk.integrations.telegram.alerts import alerts_queue
+
+    assert alerts_queue(now=datetime(2026, 3, 4, 12, 0, tzinfo=UTC)) == 1  # the digest, connected
+    process(
+        {
+            "update_id": 1,
+            "my_chat_member": {
+                "chat": {"id": 555, "type": "private", "first_name": "Olga"},
+                "from": {"id": 555, "is_bot": False, "first_name": "Olga"},
+                "date": DATE,
+                "old_chat_member": {"user": BOT, "status": "member"},
+                "new_chat_member": {"user": BOT, "status": "kicked", "until_date": 0},
+            },
+        }
+    )
+    assert TelegramChat.objects.get(chat_id=555).is_disconnected
+    assert Commitment.objects.count() == 0  # their own chat: nobody else's promise
+    assert alerts_queue(now=datetime(2026, 3, 5, 12, 0, tzinfo=UTC)) == 0  # not even the digest
