@@ -117,7 +117,7 @@ class Row:
     """One page or operation: how to call it and who gets what."""
 
     method: str
-    path: str  # {client}, {contact}, {message}, {contract}, {chat}, {file}, {token} are filled in
+    path: str  # {client}, {contact}, {message}, {contract}, {chat}, {lost}, {file}, {token}: filled in
     access: Access
     data: Any = None
     json: bool = False
@@ -208,6 +208,7 @@ TABLE: dict[str, Row] = {
         {"c{chat}-client": "{client}"},
     ),
     "telegram:alerts_code": Row("POST", "/telegram/alerts/code/", SIGNED_IN_POST),
+    "telegram:dismiss": Row("POST", "/telegram/chats/{lost}/dismiss/", web_write(302)),
     "telegram:file": Row("GET", "/telegram/files/{file}/", web_read()),
     "telegram:link_code": Row("POST", "/clients/{client}/telegram/link-code/", web_write(302)),
     "javascript-catalog": Row("GET", "/jsi18n/", ANYONE),
@@ -379,8 +380,19 @@ def world(db, settings):
         chat = TelegramChat.objects.create(
             chat_id=-100_000 - n, type="supergroup", title=f"Unassigned {n}", first_seen_at=now
         )
+        # The client's group the bot was removed from: its item in Today may be dismissed.
+        lost = TelegramChat.objects.create(
+            chat_id=-200_000 - n,
+            type="supergroup",
+            title=f"Lost {n}",
+            client=client,
+            first_seen_at=now,
+            linked_at=now,
+            disconnected_at=now,
+        )
         objects[which] = {
             "client": client.pk,
+            "lost": lost.pk,
             "contact": contact.pk,
             "contract": contract.pk,
             "message": message.pk,

@@ -8,6 +8,7 @@ class Kind(models.TextChoices):
     KEEP_IN_TOUCH = "keep_in_touch", _("Keep in touch")
     FOLLOW_UP = "follow_up", _("Follow up")
     CALL = "call", _("Call the client")
+    TELEGRAM_LOST = "telegram_lost", _("Telegram chat lost")
 
 
 class State(models.TextChoices):

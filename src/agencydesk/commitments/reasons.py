@@ -96,6 +96,17 @@ def reason_sentence(
         text = _(
             "Two follow-ups since %(start)s and no answer: call the client, then confirm in writing, by %(due)s."
         ) % {"start": start, "due": due}
+    elif code == "telegram_lost":
+        text = _(
+            "AgencyDesk no longer sees the Telegram chat “%(chat)s” of %(client)s since %(start)s: "
+            "the bot was removed, and nothing said there is recorded. Add the bot back, or dismiss "
+            "this on the Telegram page, by %(due)s."
+        ) % {
+            "chat": params.get("chat", ""),
+            "client": params.get("client", ""),
+            "start": start,
+            "due": due,
+        }
     else:
         text = _("Due %(due)s.") % {"due": due}
     if escalation:

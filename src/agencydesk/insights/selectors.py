@@ -27,7 +27,10 @@ ACTIONS = {
     Kind.KEEP_IN_TOUCH: _("Write to the client"),
     Kind.FOLLOW_UP: _("Follow up"),
     Kind.CALL: _("Call"),
+    Kind.TELEGRAM_LOST: _("See the Telegram page"),
 }
+# Kinds whose action is on a page of their own rather than the client's timeline.
+PAGES = {Kind.TELEGRAM_LOST: "telegram:chats"}
 
 
 @dataclass
@@ -96,6 +99,9 @@ TEMPLATES = {Kind.KEEP_IN_TOUCH: "keep_in_touch", Kind.FOLLOW_UP: "follow_up"}
 
 def _url(timeline: str, kind: Kind, conversation_id: int | None) -> str:
     """The one action of an item: the composer (with the right template) or the call log."""
+    page = PAGES.get(kind)
+    if page:
+        return f"{reverse(page)}#disconnected"
     params = []
     if conversation_id:
         params.append(f"conversation={conversation_id}")

@@ -60,6 +60,7 @@ class MessageOut(Schema):
     conversation_key: str
     channel: str
     direction: str
+    kind: str = Field(description="message, or event: something that happened, never answered")
     sent_at: datetime
     text: str
     external_id: str | None
@@ -100,6 +101,7 @@ def message_out(
         "conversation_key": message.conversation.external_key,
         "channel": message.channel,
         "direction": message.direction,
+        "kind": message.kind,
         "sent_at": message.sent_at,
         "text": message.text,
         "external_id": message.external_id,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import Channel
 
-__all__ = ["Channel", "Direction", "OutboxState", "Source", "TemplateKind", "Topic"]
+__all__ = ["Channel", "Direction", "MessageKind", "OutboxState", "Source", "TemplateKind", "Topic"]
 
 
 class Direction(models.TextChoices):
@@ -22,6 +22,13 @@ class Source(models.TextChoices):
     API = "api", _("API or web")
     TELEGRAM = "telegram", _("Telegram connector")
     EMAIL = "email", _("E-mail connector")
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    # Something that happened in the conversation (someone joined, a message was
+    # pinned): shown on the timeline, never answered, never a touch.
+    EVENT = "event", _("Event")
 
 
 class Topic(models.TextChoices):

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from agencydesk.clients.choices import AddressForm, ClientLanguage
 from agencydesk.clients.models import Client, Contact
 from agencydesk.core.validators import validate_attachments
-from agencydesk.messaging.choices import Channel, Direction, OutboxState, Source, TemplateKind
+from agencydesk.messaging.choices import (
+    Channel,
+    Direction,
+    MessageKind,
+    OutboxState,
+    Source,
+    TemplateKind,
+)
 
 
 class Conversation(models.Model):
@@ -58,7 +65,11 @@ class Conversation(models.Model):
 
 
 class Message(models.Model):
-    """One message to or from a client, as it was recorded; never rewritten by the desk."""
+    """One message to or from a client, as it was recorded; never rewritten by the desk.
+
+    An ``event`` (someone joined the client's group, a message was pinned) is
+    kept in the same timeline but sets off no rule: no timer, no answer, no touch.
+    """
 
     conversation = models.ForeignKey(
         Conversation,
@@ -71,6 +82,9 @@ class Message(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=MessageKind.choices, default=MessageKind.MESSAGE
+    )
     author_contact = models.ForeignKey(
         Contact,
         verbose_name=_("author (client side)"),

@@ -27,7 +27,14 @@ from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
 from agencydesk.core.services import full_clean_loaded
 from agencydesk.core.validators import TELEGRAM_TEXT_MAX_LENGTH, telegram_length
-from agencydesk.messaging.choices import Channel, Direction, OutboxState, Source, TemplateKind
+from agencydesk.messaging.choices import (
+    Channel,
+    Direction,
+    MessageKind,
+    OutboxState,
+    Source,
+    TemplateKind,
+)
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
@@ -103,12 +110,15 @@ def message_record(
     answers_questions: bool = True,
     topic: str = "",
     source: str = Source.API,
+    kind: str = MessageKind.MESSAGE,
 ) -> Recorded:
     """Record a message that happened (ingested or logged by hand) and apply the rules.
 
     The same ``external_id`` again in the same id space returns the first record
     and changes nothing. A connector (``source``) owns its ids across clients; ids
     given through the API are scoped to ``client`` (see :class:`Source`).
+    An ``event`` is recorded and nothing else: it expects no answer, answers nothing,
+    is no touch, and does not move the conversation's last message.
     """
     if sent_at.tzinfo is None:
         raise ValidationError({"sent_at": _("Give the time zone of the moment, e.g. +03:00.")})
@@ -129,12 +139,14 @@ def message_record(
         contact, user = author_contact, author_user
     else:
         contact, user = _author(client, author, inbound=inbound)
-    is_question = inbound and looks_like_question(text)
+    event = kind == MessageKind.EVENT
+    is_question = inbound and not event and looks_like_question(text)
     message = Message(
         conversation=conversation,
         client=client,
         channel=channel,
         direction=direction,
+        kind=kind,
         author_contact=contact,
         author_user=None if inbound else user,
         author_label=author,
@@ -142,9 +154,10 @@ def message_record(
         text=text,
         attachments=attachments or [],
         external_id=external_id or None,
-        needs_response=inbound if needs_response is None else (inbound and needs_response),
+        needs_response=(not event)
+        and (inbound if needs_response is None else (inbound and needs_response)),
         is_question=is_question,
-        awaiting_client=(not inbound) and awaiting_client,
+        awaiting_client=(not inbound) and (not event) and awaiting_client,
         source=source,
         created_at=at,
     )
@@ -158,6 +171,8 @@ def message_record(
         if same_id is not None:
             return Recorded(same_id.get(), created=False)
         raise
+    if event:
+        return Recorded(message, created=True)
     if conversation.last_message_at is None or sent_at > conversation.last_message_at:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
     first = None
@@ -334,7 +349,7 @@ def message_mark_question(
     *, message: Message, is_question: bool, by: User, at: datetime
 ) -> Message:
     """The account manager's word on whether a client message asks something."""
-    if message.direction != Direction.IN:
+    if message.direction != Direction.IN or message.kind == MessageKind.EVENT:
         raise ValidationError(_("Only a client's message can be a question."))
     if message.is_question == is_question:
         return message

@@ -18,16 +18,26 @@ class TopicInline(admin.TabularInline):
 
 @admin.register(TelegramChat)
 class TelegramChatAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "chat_id", "type", "is_forum", "client", "user", "linked_at")
-    list_filter = ("type", "is_forum")
+    list_display = (
+        "__str__",
+        "chat_id",
+        "type",
+        "is_forum",
+        "client",
+        "user",
+        "linked_at",
+        "bot_status",
+        "disconnected_at",
+    )
+    list_filter = ("type", "is_forum", "bot_status")
     search_fields = ("title", "username", "chat_id", "client__name")
-    raw_id_fields = ("client", "user")
+    raw_id_fields = ("client", "user", "lost")
     inlines = [TopicInline]
 
 
 @admin.register(TelegramUpdate)
 class TelegramUpdateAdmin(admin.ModelAdmin):
-    list_display = ("update_id", "chat_id", "state", "received_at", "processed_at")
+    list_display = ("update_id", "chat_id", "state", "error", "received_at", "processed_at")
     list_filter = ("state",)
     search_fields = ("update_id", "chat_id")
 

@@ -37,7 +37,10 @@ def alerts_queue(*, now: datetime) -> int:
     """Queue the warnings and digests due at ``now`` for AMs with a linked personal chat."""
     chats = {
         chat.user_id: chat
-        for chat in TelegramChat.objects.filter(user__isnull=False, user__is_active=True)
+        # A chat that blocked the bot takes nothing: each send would only fail.
+        for chat in TelegramChat.objects.filter(
+            user__isnull=False, user__is_active=True, disconnected_at__isnull=True
+        )
         .select_related("user")
         .order_by("linked_at")
     }
@@ -125,6 +128,34 @@ def _digest(chat: TelegramChat, *, now: datetime) -> int:
         user=user,
     )
     return int(notice is not None)
+
+
+def chat_lost_alert(*, chat: TelegramChat, commitment: Commitment, at: datetime) -> bool:
+    """Tell the client's account manager, in their personal chat, that the bot left the client's chat."""
+    owner = commitment.owner
+    if owner is None or not owner.is_active:
+        return False
+    personal = (
+        TelegramChat.objects.filter(user=owner, disconnected_at__isnull=True)
+        .order_by("-linked_at")
+        .first()
+    )
+    if personal is None:
+        return False  # Today still shows it
+    with translation.override(owner.language or "en"):
+        text = _(
+            "AgencyDesk no longer sees the Telegram chat “%(chat)s” of %(client)s: the bot was "
+            "removed. Messages there are not recorded until someone adds the bot back."
+        ) % {"chat": chat, "client": commitment.client.name}
+    notice = notice_queue(
+        kind=NoticeKind.CHAT_LOST,
+        key=f"lost:{commitment.pk}",
+        chat_id=personal.chat_id,
+        text=text,
+        at=at,
+        user=owner,
+    )
+    return notice is not None
 
 
 def telegram_tick(*, now: datetime) -> dict[str, int]:

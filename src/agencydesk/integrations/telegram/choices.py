@@ -14,6 +14,7 @@ class UpdateState(models.TextChoices):
     DONE = "done", _("Processed")
     PARKED = "parked", _("Waiting for the chat to be assigned")
     ERROR = "error", _("Failed to process")
+    SKIPPED = "skipped", _("Nothing to record")
 
 
 class SendOutcome(models.TextChoices):
@@ -27,6 +28,7 @@ class NoticeKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Bot confirmation")
     BREACH_WARNING = "breach_warning", _("First response about to be late")
     DIGEST = "digest", _("Daily digest")
+    CHAT_LOST = "chat_lost", _("The bot was removed from a client's chat")
 
 
 class NoticeState(models.TextChoices):

@@ -8,59 +8,68 @@ A crash between the two steps loses nothing: the raw row is there and still
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from agencydesk.integrations.telegram import services
+from agencydesk.integrations.telegram import membership, recording, rendering, services
+from agencydesk.integrations.telegram import payloads as checks
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.models import (
-    MessageVersion,
     PacingLock,
-    TelegramAttachment,
     TelegramChat,
-    TelegramReply,
     TelegramUpdate,
     TelegramUser,
 )
-from agencydesk.messaging.choices import Direction, Source
-from agencydesk.messaging.models import Message
-from agencydesk.messaging.services import message_record
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_KEYS = ("message", "edited_message")
-ATTACHMENT_KINDS = ("document", "photo", "video", "audio", "voice")
 BATCH = 200
+# Kept importable from here, where they used to live; tests replace ``_record``.
+_attachments = rendering.attachments
+_placeholder = rendering.placeholder
+_record = recording.record
+moment = recording.moment
 
 
-def _chat_of(payload: dict[str, Any]) -> int | None:
-    for key in (*MESSAGE_KEYS, "my_chat_member", "channel_post", "edited_channel_post"):
-        if key in payload and isinstance(payload[key], dict):
-            chat = payload[key].get("chat") or {}
-            return chat.get("id")
-    return None
+def _row(payload: Any, *, at: datetime) -> TelegramUpdate:
+    reason = checks.problem(payload)
+    update_id = checks.update_id_of(payload)
+    return TelegramUpdate(
+        update_id=update_id,
+        # Without Telegram's number, the body itself tells a redelivery from a new update.
+        fingerprint="" if update_id is not None else checks.fingerprint(payload),
+        payload=checks.stored_form(payload),
+        received_at=at,
+        chat_id=checks.chat_id_of(payload),
+        state=UpdateState.ERROR if reason else UpdateState.NEW,
+        processed_at=at if reason else None,
+        error=reason,
+    )
 
 
-def updates_store(*, payloads: list[dict[str, Any]], at: datetime) -> int:
-    """Keep updates as they came; an ``update_id`` already stored is ignored. Returns how many are new."""
-    rows = [
-        TelegramUpdate(
-            update_id=int(p["update_id"]), payload=p, received_at=at, chat_id=_chat_of(p)
-        )
-        for p in payloads
-        if "update_id" in p
-    ]
+def updates_store(*, payloads: list[Any], at: datetime) -> int:
+    """Keep every update as it came, well formed or not; one already stored is ignored.
+
+    A malformed one is stored already ``error`` with the reason, so it is kept
+    and shown but never processed. Returns how many are new.
+    """
+    rows = [_row(p, at=at) for p in payloads]
     if not rows:
         return 0
-    ids = [r.update_id for r in rows]
+    ids = [r.update_id for r in rows if r.update_id is not None]
+    prints = [r.fingerprint for r in rows if r.fingerprint]
+
+    def count() -> int:
+        return (TelegramUpdate.objects.filter(update_id__in=ids).count() if ids else 0) + (
+            TelegramUpdate.objects.filter(fingerprint__in=prints).count() if prints else 0
+        )
+
     with transaction.atomic():
-        before = TelegramUpdate.objects.filter(update_id__in=ids).count()
+        before = count()
         TelegramUpdate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-        after = TelegramUpdate.objects.filter(update_id__in=ids).count()
+        after = count()
     return after - before
 
 
@@ -83,7 +92,7 @@ def updates_process(*, at: datetime, limit: int = BATCH) -> int:
         for update in batch:
             try:
                 with transaction.atomic():
-                    state = _handle(update.payload, at=at, known=known)
+                    state, note = _handle(update.payload, at=at, known=known)
             except Exception as exc:  # one bad update must not stop the others
                 logger.exception("telegram update %s failed", update.update_id)
                 known.clear()  # rows made in the rolled-back savepoint are gone
@@ -96,7 +105,9 @@ def updates_process(*, at: datetime, limit: int = BATCH) -> int:
             if state == UpdateState.DONE:
                 done.append(update.pk)
             else:
-                TelegramUpdate.objects.filter(pk=update.pk).update(state=state, processed_at=at)
+                TelegramUpdate.objects.filter(pk=update.pk).update(
+                    state=state, processed_at=at, error=note
+                )
         TelegramUpdate.objects.filter(pk__in=done).update(state=UpdateState.DONE, processed_at=at)
     return len(batch)
 
@@ -110,18 +121,10 @@ def updates_process_all(*, at: datetime) -> int:
             return total
 
 
-def _moment(timestamp: int | None) -> datetime:
-    return datetime.fromtimestamp(int(timestamp or 0), tz=UTC)
-
-
-def _full_name(data: dict[str, Any]) -> str:
-    return " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
-
-
 def _chat_upsert(
     data: dict[str, Any], *, at: datetime, known: dict[tuple[str, int], Any] | None = None
 ) -> TelegramChat:
-    title = data.get("title") or _full_name(data)
+    title = data.get("title") or rendering.full_name(data)
     fields = {
         "type": data.get("type", "private"),
         "title": (title or "")[:255],
@@ -146,7 +149,7 @@ def _chat_upsert(
 def _user_upsert(
     data: dict[str, Any], known: dict[tuple[str, int], Any] | None = None
 ) -> TelegramUser:
-    name = _full_name(data)
+    name = rendering.full_name(data)
     fields = {"username": (data.get("username") or "")[:64], "full_name": name[:255]}
     user = known.get(("user", int(data["id"]))) if known is not None else None
     created = False
@@ -171,164 +174,102 @@ def _command(text: str) -> tuple[str, str]:
 
 def _handle(
     payload: dict[str, Any], *, at: datetime, known: dict[tuple[str, int], Any] | None = None
-) -> str:
-    edited = "edited_message" in payload
-    message = payload.get("edited_message") if edited else payload.get("message")
-    if not isinstance(message, dict):
-        member = payload.get("my_chat_member")
-        if isinstance(member, dict) and member.get("chat"):
-            _chat_upsert(member["chat"], at=at, known=known)  # the bot was added: list it
-        return UpdateState.DONE
+) -> tuple[str, str]:
+    """Act on one stored update: the state it ends in, and a note when nothing was recorded."""
+    for key in checks.MESSAGE_KEYS:
+        if isinstance(payload.get(key), dict):
+            return _message(payload[key], key=key, at=at, known=known)
+    member = payload.get("my_chat_member")
+    if isinstance(member, dict):
+        chat = _chat_upsert(member["chat"], at=at, known=known)
+        membership.bot_status_record(
+            chat=chat,
+            status=member["new_chat_member"]["status"],
+            is_member=bool(member["new_chat_member"].get("is_member")),
+            changed_at=moment(member.get("date")) if checks.is_id(member.get("date")) else at,
+            at=at,
+        )
+        return UpdateState.DONE, ""
+    kinds = sorted(k for k in payload if k != "update_id")
+    return UpdateState.SKIPPED, f"not recorded: a {', '.join(kinds) or 'empty'} update"
+
+
+def _message(
+    message: dict[str, Any],
+    *,
+    key: str,
+    at: datetime,
+    known: dict[tuple[str, int], Any] | None,
+) -> tuple[str, str]:
+    edited = key.startswith("edited_")
     chat = _chat_upsert(message["chat"], at=at, known=known)
-    sender = message.get("from") or {}
-    if sender.get("is_bot") or not sender.get("id"):
-        return UpdateState.DONE
-    tg_user = _user_upsert(sender, known)
     thread_id = message.get("message_thread_id")
-    for key in ("forum_topic_created", "forum_topic_edited"):
-        if key in message and thread_id:
-            services.topic_record(chat=chat, thread_id=thread_id, name=message[key].get("name"))
-            return UpdateState.DONE
+    service = rendering.service_key(message)
+    if service in ("forum_topic_created", "forum_topic_edited") and thread_id:
+        topic = message[service] if isinstance(message[service], dict) else {}
+        name = topic.get("name") if isinstance(topic.get("name"), str) else None
+        services.topic_record(chat=chat, thread_id=thread_id, name=name)
     if message.get("migrate_to_chat_id"):
         # The group became a supergroup: same people, new chat id, same client.
         services.chat_migrate(chat=chat, new_chat_id=int(message["migrate_to_chat_id"]), at=at)
-        return UpdateState.DONE
+        return UpdateState.DONE, ""
+    sender = message.get("from") or {}
+    speaks_for_a_chat = bool(message.get("sender_chat")) or key in recording.CHANNEL_KEYS
+    if not (service or speaks_for_a_chat or message.get("is_automatic_forward")) and (
+        sender.get("is_bot") or not sender.get("id")
+    ):
+        return UpdateState.SKIPPED, "not recorded: a message of a bot"
+    person = sender.get("id") and not sender.get("is_bot") and not speaks_for_a_chat
+    tg_user = _user_upsert(sender, known) if person else None
     text = message.get("text") or message.get("caption") or ""
     command, argument = _command(text)
-    if command == "start" and not argument and not edited:
-        # Someone opened the bot: nothing to record, but a known contact's chat is theirs.
-        if chat.client_id is None and chat.type == "private" and chat.user_id is None:
-            services.chat_link_to_known_contact(chat=chat, tg_user=tg_user, at=at)
-        return UpdateState.DONE
-    if command in ("link", "start") and not edited:
-        services.chat_link_by_code(
-            chat=chat, tg_user=tg_user, code=argument, at=at, thread_id=thread_id
+    if tg_user is not None and key == "message" and not service:
+        handled = _command_run(
+            command, argument, chat=chat, tg_user=tg_user, thread_id=thread_id, at=at
         )
-        return UpdateState.DONE
-    if command == "topics" and not edited:
-        services.topics_request(chat=chat, at=at)
-        return UpdateState.DONE
-    if chat.client_id is None and chat.type == "private" and chat.user_id is None:
+        if handled:
+            return UpdateState.DONE, ""
+    if (
+        tg_user is not None
+        and chat.client_id is None
+        and chat.type == "private"
+        and chat.user_id is None
+        and tg_user.telegram_id == chat.chat_id  # in a business chat, the customer
+    ):
         services.chat_link_to_known_contact(chat=chat, tg_user=tg_user, at=at)
     if chat.client_id is None:
         # An AM's personal chat carries alerts, not client messages; others wait for an admin.
-        return UpdateState.DONE if chat.user_id else UpdateState.PARKED
-    _record(chat, message, tg_user, edited=edited, at=at)
-    return UpdateState.DONE
+        if chat.user_id:
+            return UpdateState.SKIPPED, "not recorded: an account manager's alert chat"
+        return UpdateState.PARKED, ""
+    if service:
+        recording.event(chat, message, tg_user, key=service, at=at)
+    else:
+        _record(chat, message, tg_user, key=key, edited=edited, at=at)
+    return UpdateState.DONE, ""
 
 
-def _attachments(message: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for kind in ATTACHMENT_KINDS:
-        item = message.get(kind)
-        if kind == "photo" and isinstance(item, list) and item:
-            item = max(item, key=lambda size: size.get("file_size") or 0)
-        if isinstance(item, dict) and item.get("file_id"):
-            found.append(
-                {
-                    "kind": kind,
-                    "file_id": item["file_id"],
-                    "file_unique_id": item.get("file_unique_id") or item["file_id"],
-                    "file_name": (item.get("file_name") or "")[:255],
-                    "mime_type": (item.get("mime_type") or "")[:100],
-                    "size": item.get("file_size"),
-                }
-            )
-    return found
-
-
-def _placeholder(files: list[dict[str, Any]]) -> str:
-    labels = {
-        "document": _("(document)"),
-        "photo": _("(photo)"),
-        "video": _("(video)"),
-        "audio": _("(audio)"),
-        "voice": _("(voice message)"),
-    }
-    parts = []
-    for item in files:
-        label = labels[item["kind"]]
-        parts.append(f"{label} {item['file_name']}".strip())
-    return " ".join(parts) or _("(a message without text)")
-
-
-def _record(
-    chat: TelegramChat,
-    message: dict[str, Any],
-    tg_user: TelegramUser,
+def _command_run(
+    command: str,
+    argument: str,
     *,
-    edited: bool,
+    chat: TelegramChat,
+    tg_user: TelegramUser,
+    thread_id: int | None,
     at: datetime,
-) -> None:
-    external_id = f"{chat.chat_id}:{message['message_id']}"
-    files = _attachments(message)
-    text = message.get("text") or message.get("caption") or _placeholder(files)
-    if edited:
-        existing = Message.objects.filter(
-            source=Source.TELEGRAM, channel="telegram", external_id=external_id
-        ).first()
-        if existing is not None:
-            latest = (
-                MessageVersion.objects.filter(message=existing)
-                .order_by("-edited_at")
-                .values_list("text", flat=True)
-                .first()
-            )
-            if text != (latest if latest is not None else existing.text):
-                MessageVersion.objects.get_or_create(
-                    message=existing,
-                    edited_at=_moment(message.get("edit_date") or message.get("date")),
-                    defaults={"text": text, "recorded_at": at},
-                )
-            return
-    client = chat.client
-    assert client is not None
-    thread_id = message.get("message_thread_id") if message.get("is_topic_message") else None
-    agency_user = tg_user.user if tg_user.user_id and tg_user.user.is_active else None
-    contact = None if agency_user else services.contact_for(client=client, tg_user=tg_user)
-    label = f"@{tg_user.username}" if tg_user.username else tg_user.full_name
-    recorded = message_record(
-        client=client,
-        channel="telegram",
-        direction=Direction.OUT if agency_user else Direction.IN,
-        sent_at=_moment(message.get("date")),
-        text=text,
-        at=at,
-        conversation_key=services.conversation_key(chat.chat_id, thread_id),
-        external_id=external_id,
-        author=label[:200],
-        author_user=agency_user,
-        author_contact=contact,
-        topic=services.topic_of(chat, thread_id),
-        source=Source.TELEGRAM,
-    )
-    if not recorded.created:
-        return
-    row = recorded.message
-    if not row.conversation.title and not chat.is_forum:
-        type(row.conversation).objects.filter(pk=row.conversation_id, title="").update(
-            title=chat.title[:200]
+) -> bool:
+    """A command to the bot (``/start``, ``/link CODE``, ``/topics``): True if it was one."""
+    if command == "start" and not argument:
+        # Someone opened the bot: nothing to record, but a known contact's chat is theirs.
+        if chat.client_id is None and chat.type == "private" and chat.user_id is None:
+            services.chat_link_to_known_contact(chat=chat, tg_user=tg_user, at=at)
+        return True
+    if command in ("link", "start"):
+        services.chat_link_by_code(
+            chat=chat, tg_user=tg_user, code=argument, at=at, thread_id=thread_id
         )
-    if files:
-        links = []
-        for item in files:
-            attachment, _created = TelegramAttachment.objects.get_or_create(
-                message=row,
-                file_unique_id=item.pop("file_unique_id"),
-                defaults=item,
-            )
-            links.append(reverse("telegram:file", args=[attachment.pk]))
-        Message.objects.filter(pk=row.pk).update(attachments=links)
-    quoted = message.get("reply_to_message")
-    if (
-        isinstance(quoted, dict)
-        and quoted.get("message_id")
-        and not (
-            thread_id and quoted.get("message_id") == thread_id  # a topic's root, not a reply
-        )
-    ):
-        TelegramReply.objects.create(
-            message=row,
-            reply_to=services.message_by_telegram_id(chat.chat_id, quoted["message_id"]),
-            excerpt=(quoted.get("text") or quoted.get("caption") or "")[:300],
-        )
+        return True
+    if command == "topics":
+        services.topics_request(chat=chat, at=at)
+        return True
+    return False

@@ -21,9 +21,15 @@ class TelegramUpdate(models.Model):
     ``update_id`` is Telegram's own number: storing the same update twice is
     impossible, so a redelivered webhook or a poller restarted after a crash
     changes nothing. Processing is a separate step that marks the row.
+
+    An update that is not well formed (no usable ``update_id``, a chat id out of
+    range, a field of the wrong type) is kept too, already ``error`` with the
+    reason: ``update_id`` is then empty and ``fingerprint`` (a hash of the body)
+    keeps a redelivery of the same body from being stored twice.
     """
 
-    update_id = models.BigIntegerField(_("update id"), unique=True)
+    update_id = models.BigIntegerField(_("update id"), unique=True, null=True, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     payload = models.JSONField(_("payload"))
     received_at = models.DateTimeField(_("received at"))
     chat_id = models.BigIntegerField(_("chat id"), null=True, blank=True)
@@ -31,19 +37,27 @@ class TelegramUpdate(models.Model):
         _("state"), max_length=8, choices=UpdateState.choices, default=UpdateState.NEW
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    error = models.TextField(_("error or note"), blank=True)
 
     class Meta:
         verbose_name = _("Telegram update")
         verbose_name_plural = _("Telegram updates")
         ordering = ["update_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="tg_update_fingerprint_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["state", "update_id"], name="tg_update_state_idx"),
             models.Index(fields=["chat_id", "state"], name="tg_update_chat_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.update_id} ({self.get_state_display()})"
+        number = self.update_id if self.update_id is not None else "?"
+        return f"#{number} ({self.get_state_display()})"
 
 
 class TelegramChat(models.Model):
@@ -52,6 +66,8 @@ class TelegramChat(models.Model):
     ``client`` empty means unlinked: its updates are kept (parked) until an
     administrator assigns it or someone in it sends ``/link CODE``. ``user``
     set means an account manager's personal chat, where their alerts go.
+    ``disconnected_at`` set means the bot was removed (or blocked): the chat and
+    its history stay, nothing new arrives until the bot is added back.
     """
 
     chat_id = models.BigIntegerField(_("chat id"), unique=True)
@@ -77,6 +93,21 @@ class TelegramChat(models.Model):
     )
     first_seen_at = models.DateTimeField(_("first seen at"))
     linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+    bot_status = models.CharField(
+        _("the bot's status"),
+        max_length=16,
+        blank=True,
+        help_text=_("As Telegram last said: member, administrator, left, kicked…"),
+    )
+    disconnected_at = models.DateTimeField(_("bot removed at"), null=True, blank=True)
+    lost = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name=_("commitment to reconnect"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Telegram chat")
@@ -89,6 +120,10 @@ class TelegramChat(models.Model):
     @property
     def is_group(self) -> bool:
         return self.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+    @property
+    def is_disconnected(self) -> bool:
+        return self.disconnected_at is not None
 
 
 class TelegramTopic(models.Model):
@@ -245,7 +280,7 @@ class TelegramReply(models.Model):
 
 
 class TelegramAttachment(models.Model):
-    """A document or photo sent with a message: Telegram keeps the file, we keep its record."""
+    """A file sent with a message (document, photo, sticker, video note…): Telegram keeps it, we keep its record."""
 
     message = models.ForeignKey(
         Message,

@@ -25,6 +25,7 @@ from agencydesk.integrations.telegram.client import (
 )
 from agencydesk.integrations.telegram.inbound import updates_process_all, updates_store
 from agencydesk.integrations.telegram.models import TelegramUpdate
+from agencydesk.integrations.telegram.payloads import update_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,15 @@ def poll(
             logger.error("getUpdates refused: %s", exc)
             raise
         pause = 1.0
+        if not isinstance(updates, list):
+            updates = [updates]  # not what Telegram promises: kept (failed), not a crash
         now = timezone.now()
         stored = updates_store(payloads=updates, at=now)
-        if updates:
-            offset = max(int(u["update_id"]) for u in updates) + 1
+        numbered = [n for n in map(update_id_of, updates) if n is not None]
+        if numbered:
+            # Telegram numbers every update; one without a usable number is stored
+            # (failed) and confirmed with the others.
+            offset = max(numbered) + 1
         processed = updates_process_all(at=now)
         telegram_tick(now=now)
         if on_round is not None:

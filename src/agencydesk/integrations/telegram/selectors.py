@@ -32,6 +32,20 @@ def kept_updates(chat_ids: list[int]) -> dict[int | None, int]:
     return {row["chat_id"]: row["n"] for row in rows}
 
 
+def chats_disconnected(*, user: User) -> list[TelegramChat]:
+    """Clients' chats the bot was removed from, among the clients ``user`` may see; latest first."""
+    from agencydesk.clients.selectors import clients_visible_to
+
+    return list(
+        TelegramChat.objects.filter(
+            disconnected_at__isnull=False,
+            client__in=clients_visible_to(user),
+        )
+        .select_related("client", "lost")
+        .order_by("-disconnected_at", "pk")
+    )
+
+
 def client_chats(*, client: Client) -> list[TelegramChat]:
     return list(
         TelegramChat.objects.filter(client=client).prefetch_related("topics").order_by("title")

@@ -15,9 +15,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencydesk.accounts.permissions import can_view_client
+from agencydesk.accounts.permissions import can_edit_client, can_view_client
 from agencydesk.clients.access import client_or_404, require_client_edit
-from agencydesk.integrations.telegram import selectors, services
+from agencydesk.commitments.choices import ACTIVE_STATES
+from agencydesk.integrations.telegram import membership, selectors, services
 from agencydesk.integrations.telegram.client import ApiError, TelegramClient
 from agencydesk.integrations.telegram.forms import AssignForm
 from agencydesk.integrations.telegram.models import TelegramAttachment, TelegramChat
@@ -31,11 +32,19 @@ def _page(request: HttpRequest, forms: dict[int, AssignForm] | None = None, stat
     for chat in unlinked:
         chat.kept = kept.get(chat.chat_id, 0)
         chat.form = forms.get(chat.pk) or AssignForm(prefix=f"c{chat.pk}")
+    disconnected = selectors.chats_disconnected(user=user)  # type: ignore[arg-type]
+    for chat in disconnected:
+        chat.can_dismiss = (
+            chat.lost is not None
+            and chat.lost.state in ACTIVE_STATES
+            and can_edit_client(user, chat.client)  # type: ignore[arg-type]
+        )
     return render(
         request,
         "telegram/chats.html",
         {
             "unlinked": unlinked,
+            "disconnected": disconnected,
             "alert_chats": selectors.alert_chats(user=user),  # type: ignore[arg-type]
         },
         status=status,
@@ -68,6 +77,23 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         % {"chat": chat, "client": form.cleaned_data["client"].name},
     )
     return redirect("telegram:chats")
+
+
+@login_required
+@require_POST
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account manager dismisses "the desk no longer sees this chat" from Today."""
+    chat = (
+        TelegramChat.objects.select_related("client")
+        .filter(pk=pk, disconnected_at__isnull=False, client__isnull=False)
+        .first()
+    )
+    # A chat of a client one may not see answers as if it did not exist.
+    if chat is None or not can_view_client(request.user, chat.client):  # type: ignore[arg-type]
+        raise Http404(_("No such chat."))
+    membership.chat_lost_dismiss(chat=chat, by=request.user, at=timezone.now())  # type: ignore[arg-type]
+    messages.success(request, _("Dismissed: %(chat)s stays disconnected.") % {"chat": chat})
+    return redirect(reverse("telegram:chats") + "#disconnected")
 
 
 @login_required

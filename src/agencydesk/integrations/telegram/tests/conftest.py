@@ -43,3 +43,24 @@ def process(django_capture_on_commit_callbacks):
             return updates_process_all(at=timezone.now())
 
     return run
+
+
+GROUP = -1001234
+
+
+@pytest.fixture
+def linked_group(db, client_acme):
+    """The client's forum group, already linked (as ``/link CODE`` would have left it)."""
+    from django.utils import timezone
+
+    from agencydesk.integrations.telegram.models import TelegramChat
+
+    return TelegramChat.objects.create(
+        chat_id=GROUP,
+        type="supergroup",
+        title="Acme × Agency",
+        is_forum=True,
+        client=client_acme,
+        first_seen_at=timezone.now(),
+        linked_at=timezone.now(),
+    )

@@ -42,7 +42,7 @@ def test_unassigned_chats_are_listed_for_directors(
             )
         )
     http = _as(director)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = http.get("/telegram/")
     html = page.content.decode()
     assert all(f"Неизвестная группа {n}" in html for n in range(3))
