@@ -147,4 +147,28 @@ def test_demo_data_links_groups_and_leaves_one_chat_for_an_admin(
     unlinked = TelegramChat.objects.get(chat_id=UNLINKED_CHAT)
     with django_capture_on_commit_callbacks(execute=True):
         chat_assign(chat=unlinked, client=clients[0], by=director, at=timezone.now())
-    assert Message.objects.filter(client=clients[0], channel="telegram").count() == 2
+    assert (
+        Message.objects.filter(client=clients[0], channel="telegram", kind="message").count() == 2
+    )
+
+
+def test_demo_data_shows_a_join_on_a_timeline_and_a_lost_group_in_today(
+    db, am, django_capture_on_commit_callbacks
+):
+    from agencydesk.clients.tests.factories import ClientFactory
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.integrations.telegram.demo import demo_telegram
+    from agencydesk.messaging.models import Message
+
+    clients = [ClientFactory(account_manager=am, preferred_channel="telegram") for _ in range(6)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo_telegram(now=timezone.now()) == 6  # four groups, the lost one, the unassigned
+
+    [joined] = Message.objects.filter(kind="event")
+    assert joined.client == clients[0] and "Ирина Соколова" in joined.text
+    lost = TelegramChat.objects.get(client=clients[4])
+    assert lost.disconnected_at is not None
+    [item] = Commitment.objects.filter(kind="telegram_lost")
+    assert (item.client, item.owner, item.state) == (clients[4], am, "open")
+    assert not Commitment.objects.exclude(kind="telegram_lost").exists()  # the event opened none
+    assert not TelegramChat.objects.filter(client=clients[5]).exists()
