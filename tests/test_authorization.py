@@ -55,46 +55,32 @@ def same(text: str) -> Access:
     return Access(codes(text), codes(text))
 
 
-#                      admin dir am  bkp oam son sof fin anon revoked
-def web_read(ok: int = 200) -> Access:
+# Pages send an anonymous visitor to sign in (302); the API answers 401.
+WEB, API = 302, 401
+
+
+#                                         admin dir  am   bkp  oam son sof fin anon revoked
+def reads(ok: int = 200, *, out: int = WEB) -> Access:
+    """Anyone signed in may see an ordinary client; a confidential one only its team."""
     return Access(
-        codes(f"{ok}   {ok} {ok} {ok} {ok} {ok} {ok} {ok} 302 302"),
-        codes(f"{ok}   {ok} {ok} {ok} 404 {ok} 404 404 302 302"),
+        codes(f"{ok} {ok} {ok} {ok} {ok} {ok} {ok} {ok} {out} {out}"),
+        codes(f"{ok} {ok} {ok} {ok} 404  {ok} 404  404  {out} {out}"),
     )
 
 
-def web_write(ok: int) -> Access:
+def writes(ok: int, *, out: int = WEB) -> Access:
+    """Directors and the client's account manager or backup change it; who cannot see it gets 404."""
     return Access(
-        codes(f"{ok}   {ok} {ok} {ok} 403 403 403 403 302 302"),
-        codes(f"{ok}   {ok} {ok} {ok} 404 403 404 404 302 302"),
+        codes(f"{ok} {ok} {ok} {ok} 403 403 403 403 {out} {out}"),
+        codes(f"{ok} {ok} {ok} {ok} 404 403 404 404 {out} {out}"),
     )
 
 
-def web_director(ok: int) -> Access:
+def directs(ok: int, *, out: int = WEB) -> Access:
+    """Directors only."""
     return Access(
-        codes(f"{ok}   {ok} 403 403 403 403 403 403 302 302"),
-        codes(f"{ok}   {ok} 403 403 404 403 404 404 302 302"),
-    )
-
-
-def api_read(ok: int = 200) -> Access:
-    return Access(
-        codes(f"{ok}   {ok} {ok} {ok} {ok} {ok} {ok} {ok} 401 401"),
-        codes(f"{ok}   {ok} {ok} {ok} 404 {ok} 404 404 401 401"),
-    )
-
-
-def api_write(ok: int) -> Access:
-    return Access(
-        codes(f"{ok}   {ok} {ok} {ok} 403 403 403 403 401 401"),
-        codes(f"{ok}   {ok} {ok} {ok} 404 403 404 404 401 401"),
-    )
-
-
-def api_director(ok: int) -> Access:
-    return Access(
-        codes(f"{ok}   {ok} 403 403 403 403 403 403 401 401"),
-        codes(f"{ok}   {ok} 403 403 404 403 404 404 401 401"),
+        codes(f"{ok} {ok} 403 403 403 403 403 403 {out} {out}"),
+        codes(f"{ok} {ok} 403 403 404 403 404 404 {out} {out}"),
     )
 
 
@@ -130,14 +116,14 @@ TABLE: dict[str, Row] = {
     "insights:today": Row("GET", "/today/", SIGNED_IN),
     "insights:team": Row("GET", "/team/", DIRECTORS),
     "insights:responses": Row("GET", "/responses/", SIGNED_IN),
-    "messaging:timeline": Row("GET", "/clients/{client}/messages/", web_read()),
+    "messaging:timeline": Row("GET", "/clients/{client}/messages/", reads()),
     "messaging:send": Row(
-        "POST", "/clients/{client}/messages/send/", web_write(302), {"text": "Готово"}
+        "POST", "/clients/{client}/messages/send/", writes(302), {"text": "Готово"}
     ),
     "messaging:log": Row(
         "POST",
         "/clients/{client}/messages/log/",
-        web_write(302),
+        writes(302),
         {
             "log-channel": "phone",
             "log-direction": "in",
@@ -145,11 +131,11 @@ TABLE: dict[str, Row] = {
             "log-text": "Звонок",
         },
     ),
-    "messaging:delivery": Row("GET", "/clients/{client}/messages/delivery/", web_read()),
+    "messaging:delivery": Row("GET", "/clients/{client}/messages/delivery/", reads()),
     "messaging:mark_question": Row(
         "POST",
         "/clients/{client}/messages/{message}/question/",
-        web_write(302),
+        writes(302),
         {"is_question": "1"},
     ),
     "accounts:login": Row(
@@ -187,19 +173,19 @@ TABLE: dict[str, Row] = {
     ),
     "clients:list": Row("GET", "/clients/", SIGNED_IN),
     "clients:create": Row("GET", "/clients/new/", same("200 200 200 200 200 403 403 403 302 302")),
-    "clients:detail": Row("GET", "/clients/{client}/", web_read()),
-    "clients:edit": Row("GET", "/clients/{client}/edit/", web_write(200)),
-    "clients:delete": Row("POST", "/clients/{client}/delete/", web_director(302)),
-    "clients:contract_create": Row("GET", "/clients/{client}/contract/new/", web_write(200)),
-    "clients:contract_edit": Row("GET", "/clients/{client}/contract/{contract}/", web_write(200)),
-    "clients:child_create": Row("GET", "/clients/{client}/contacts/new/", web_write(200)),
-    "clients:child_edit": Row("GET", "/clients/{client}/contacts/{contact}/", web_write(200)),
+    "clients:detail": Row("GET", "/clients/{client}/", reads()),
+    "clients:edit": Row("GET", "/clients/{client}/edit/", writes(200)),
+    "clients:delete": Row("POST", "/clients/{client}/delete/", directs(302)),
+    "clients:contract_create": Row("GET", "/clients/{client}/contract/new/", writes(200)),
+    "clients:contract_edit": Row("GET", "/clients/{client}/contract/{contract}/", writes(200)),
+    "clients:child_create": Row("GET", "/clients/{client}/contacts/new/", writes(200)),
+    "clients:child_edit": Row("GET", "/clients/{client}/contacts/{contact}/", writes(200)),
     "clients:child_delete": Row(
-        "POST", "/clients/{client}/contacts/{contact}/delete/", web_write(302)
+        "POST", "/clients/{client}/contacts/{contact}/delete/", writes(302)
     ),
-    "calendars:client_edit": Row("GET", "/clients/{client}/calendar/", web_write(200)),
-    "calendars:client_preview": Row("GET", "/clients/{client}/calendar/preview/", web_read()),
-    "calendars:client_default": Row("POST", "/clients/{client}/calendar/default/", web_write(302)),
+    "calendars:client_edit": Row("GET", "/clients/{client}/calendar/", writes(200)),
+    "calendars:client_preview": Row("GET", "/clients/{client}/calendar/preview/", reads()),
+    "calendars:client_default": Row("POST", "/clients/{client}/calendar/default/", writes(302)),
     "telegram:chats": Row("GET", "/telegram/", SIGNED_IN),
     "telegram:assign": Row(
         "POST",
@@ -208,9 +194,9 @@ TABLE: dict[str, Row] = {
         {"c{chat}-client": "{client}"},
     ),
     "telegram:alerts_code": Row("POST", "/telegram/alerts/code/", SIGNED_IN_POST),
-    "telegram:dismiss": Row("POST", "/telegram/chats/{lost}/dismiss/", web_write(302)),
-    "telegram:file": Row("GET", "/telegram/files/{file}/", web_read()),
-    "telegram:link_code": Row("POST", "/clients/{client}/telegram/link-code/", web_write(302)),
+    "telegram:dismiss": Row("POST", "/telegram/chats/{lost}/dismiss/", writes(302)),
+    "telegram:file": Row("GET", "/telegram/files/{file}/", reads()),
+    "telegram:link_code": Row("POST", "/clients/{client}/telegram/link-code/", writes(302)),
     "javascript-catalog": Row("GET", "/jsi18n/", ANYONE),
     "api:openapi-json": Row("GET", "/api/v1/openapi.json", ANYONE),
     "api:openapi-view": Row("GET", "/api/v1/docs", ANYONE),
@@ -231,33 +217,37 @@ TABLE: dict[str, Row] = {
     "POST /api/v1/clients": Row(
         "POST", "/api/v1/clients", API_CREATORS, {"name": "Новый клиент"}, json=True
     ),
-    "GET /api/v1/clients/{client_id}": Row("GET", "/api/v1/clients/{client}", api_read()),
+    "GET /api/v1/clients/{client_id}": Row("GET", "/api/v1/clients/{client}", reads(out=API)),
     "PATCH /api/v1/clients/{client_id}": Row(
-        "PATCH", "/api/v1/clients/{client}", api_write(200), {"industry": "Банки"}, json=True
+        "PATCH", "/api/v1/clients/{client}", writes(200, out=API), {"industry": "Банки"}, json=True
     ),
     "DELETE /api/v1/clients/{client_id}": Row(
-        "DELETE", "/api/v1/clients/{client}", api_director(204)
+        "DELETE", "/api/v1/clients/{client}", directs(204, out=API)
     ),
     "GET /api/v1/clients/{client_id}/export": Row(
-        "GET", "/api/v1/clients/{client}/export", api_read()
+        "GET", "/api/v1/clients/{client}/export", reads(out=API)
     ),
     "GET /api/v1/clients/{client_id}/contacts": Row(
-        "GET", "/api/v1/clients/{client}/contacts", api_read()
+        "GET", "/api/v1/clients/{client}/contacts", reads(out=API)
     ),
     "POST /api/v1/clients/{client_id}/contacts": Row(
-        "POST", "/api/v1/clients/{client}/contacts", api_write(201), {"name": "Ирина"}, json=True
+        "POST",
+        "/api/v1/clients/{client}/contacts",
+        writes(201, out=API),
+        {"name": "Ирина"},
+        json=True,
     ),
-    "GET /api/v1/contacts/{contact_id}": Row("GET", "/api/v1/contacts/{contact}", api_read()),
+    "GET /api/v1/contacts/{contact_id}": Row("GET", "/api/v1/contacts/{contact}", reads(out=API)),
     "PATCH /api/v1/contacts/{contact_id}": Row(
-        "PATCH", "/api/v1/contacts/{contact}", api_write(200), {"position": "CEO"}, json=True
+        "PATCH", "/api/v1/contacts/{contact}", writes(200, out=API), {"position": "CEO"}, json=True
     ),
     "DELETE /api/v1/contacts/{contact_id}": Row(
-        "DELETE", "/api/v1/contacts/{contact}", api_write(204)
+        "DELETE", "/api/v1/contacts/{contact}", writes(204, out=API)
     ),
     "POST /api/v1/messages": Row(
         "POST",
         "/api/v1/messages",
-        api_write(201),
+        writes(201, out=API),
         {
             "client": "{client}",
             "channel": "email",
@@ -268,11 +258,11 @@ TABLE: dict[str, Row] = {
         json=True,
     ),
     "GET /api/v1/clients/{client_id}/messages": Row(
-        "GET", "/api/v1/clients/{client}/messages", api_read()
+        "GET", "/api/v1/clients/{client}/messages", reads(out=API)
     ),
     "GET /api/v1/attention": Row("GET", "/api/v1/attention", API_SIGNED_IN),
     "POST /api/v1/clients/{client_id}/telegram/link-code": Row(
-        "POST", "/api/v1/clients/{client}/telegram/link-code", api_write(200)
+        "POST", "/api/v1/clients/{client}/telegram/link-code", writes(200, out=API)
     ),
     "POST /api/v1/telegram/webhook": Row(
         "POST", "/api/v1/telegram/webhook", WEBHOOK, {"update_id": 77}, json=True
