@@ -9,6 +9,17 @@ class ChatType(models.TextChoices):
     CHANNEL = "channel", _("Channel")
 
 
+class BotStatus(models.TextChoices):
+    """What Telegram says the bot is in a chat (``ChatMember.status``)."""
+
+    CREATOR = "creator", _("owner")
+    ADMINISTRATOR = "administrator", _("administrator")
+    MEMBER = "member", _("member")
+    RESTRICTED = "restricted", _("restricted")
+    LEFT = "left", _("left the chat")
+    KICKED = "kicked", _("removed from the chat")
+
+
 class UpdateState(models.TextChoices):
     NEW = "new", _("Not processed yet")
     DONE = "done", _("Processed")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.models import Client, Contact
 from agencydesk.integrations.telegram.choices import (
+    BotStatus,
     ChatType,
     NoticeKind,
     NoticeState,
@@ -113,6 +114,13 @@ class TelegramChat(models.Model):
         verbose_name = _("Telegram chat")
         verbose_name_plural = _("Telegram chats")
         ordering = ["title", "chat_id"]
+
+    @property
+    def bot_status_label(self) -> str:
+        """The bot's status in the reader's language (as Telegram said it, if unknown)."""
+        if self.bot_status in BotStatus.values:
+            return str(BotStatus(self.bot_status).label)
+        return self.bot_status
 
     def __str__(self) -> str:
         return self.title or self.username or str(self.chat_id)

@@ -134,6 +134,7 @@ def test_the_telegram_page_lists_disconnected_chats_in_a_fixed_number_of_queries
         html = http.get("/telegram/").content.decode()
     assert all(f"Group {n}" in html for n in range(3)) and "Secret group" in html
     assert html.count("Dismiss from Today") == 4
+    assert html.count("removed from the chat") == 4 and "· kicked" not in html
     other_view = _as(specialist).get("/telegram/").content.decode()
     assert "Group 0" in other_view and "Secret group" not in other_view  # not on its team
     assert "Dismiss from Today" not in other_view  # sees, may not dismiss
