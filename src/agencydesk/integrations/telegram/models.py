@@ -115,15 +115,15 @@ class TelegramChat(models.Model):
         verbose_name_plural = _("Telegram chats")
         ordering = ["title", "chat_id"]
 
+    def __str__(self) -> str:
+        return self.title or self.username or str(self.chat_id)
+
     @property
     def bot_status_label(self) -> str:
         """The bot's status in the reader's language (as Telegram said it, if unknown)."""
         if self.bot_status in BotStatus.values:
             return str(BotStatus(self.bot_status).label)
         return self.bot_status
-
-    def __str__(self) -> str:
-        return self.title or self.username or str(self.chat_id)
 
     @property
     def is_group(self) -> bool:
