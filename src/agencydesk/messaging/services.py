@@ -161,7 +161,7 @@ def message_record(
         source=source,
         created_at=at,
     )
-    # The external id constraints is checked by the database: see below.
+    # The external id constraints are checked by the database: see below.
     full_clean_loaded(message)
     try:
         with transaction.atomic():
