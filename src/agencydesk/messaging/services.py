@@ -219,8 +219,9 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     ):
         if active.kind == Kind.FIRST_RESPONSE:
             first = first or active
-        else:
-            # The client answered: a follow-up chain waiting on them is over.
+        elif active.start_at <= message.sent_at:
+            # The client answered: a follow-up chain waiting on them is over (but a
+            # message logged late, from before the agency started waiting, answers nothing).
             commitment_meet(commitment=active, at=at, met_by=message)
     if message.needs_response and first is None:
         first = commitment_open(
@@ -288,11 +289,18 @@ def _after_outbound(
     if answers_questions:
         kinds.append(Kind.QUESTION)
     step = 0
+    touched_later = False
     for active in _active(client, message.conversation, kinds):
+        if active.start_at > message.sent_at:
+            # Asked (or touched) after this message was sent: a reply logged late,
+            # back-dated, answers only what came before it.
+            touched_later = touched_later or active.kind == Kind.KEEP_IN_TOUCH
+            continue
         if active.kind in (Kind.FOLLOW_UP, Kind.CALL):
             step = max(step, active.step + 1)
         commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
-    _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=by)
+    if not touched_later:
+        _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=by)
     if message.awaiting_client:
         _follow_up_open(message, step=step, at=at, by=by)
 

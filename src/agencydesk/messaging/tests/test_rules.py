@@ -366,3 +366,68 @@ def test_question_on_a_short_friday_counts_that_day_not_an_average(acme, team):
     # Friday 13 March: 15:51 → 16:45 is 54 working minutes, the other 411 on Monday
     inbound(acme, msk(2026, 3, 13, 15, 51), text="Когда будет готов отчёт?")
     assert commitment(acme, "question").due_at == msk(2026, 3, 16, 15, 51)
+
+
+def test_a_back_dated_reply_answers_only_what_was_asked_before_it(acme, team):
+    inbound(acme, msk(2026, 3, 10, 11, 0), text="Когда будет отчёт?")
+    # The account manager logs a call that happened at 10:00, before the question.
+    message_record(
+        client=acme,
+        channel="phone",
+        direction="out",
+        sent_at=msk(2026, 3, 10, 10, 0),
+        text="Созвонились по плану",
+        at=msk(2026, 3, 10, 11, 30),
+        author_user=team["am"],
+    )
+    assert commitment(acme, "question").state == "open"
+    # The first response lives in its own conversation; the phone call is another one.
+    assert commitment(acme, "first_response").state == "open"
+    reply = message_record(
+        client=acme,
+        channel="telegram",
+        direction="out",
+        sent_at=msk(2026, 3, 10, 10, 30),
+        text="Отчёт в пятницу",
+        at=msk(2026, 3, 10, 11, 30),
+        author_user=team["am"],
+    )
+    assert reply.created
+    assert commitment(acme, "question").state == "open"
+    assert commitment(acme, "first_response").state == "open"
+
+
+def test_a_back_dated_touch_does_not_move_the_keep_in_touch_clock_back(acme, team):
+    def out(at, text):
+        message_record(
+            client=acme,
+            channel="email",
+            direction="out",
+            sent_at=at,
+            text=text,
+            at=msk(2026, 3, 12, 12, 0),
+            author_user=team["am"],
+        )
+
+    out(msk(2026, 3, 12, 10, 0), "Новости недели")
+    out(msk(2026, 3, 2, 10, 0), "Старое письмо, записанное позже")
+    open_ = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
+    assert open_.count() == 1
+    assert open_.get().start_at == msk(2026, 3, 12, 10, 0)
+
+
+def test_a_client_message_from_before_the_follow_up_started_does_not_end_it(acme, team):
+    message_record(
+        client=acme,
+        channel="telegram",
+        direction="out",
+        sent_at=msk(2026, 3, 10, 12, 0),
+        text="Ждём ваших правок",
+        at=msk(2026, 3, 10, 12, 0),
+        author_user=team["am"],
+        awaiting_client=True,
+    )
+    inbound(acme, msk(2026, 3, 10, 11, 0), text="Утреннее сообщение, загружено позже")
+    assert commitment(acme, "follow_up").state == "open"
+    inbound(acme, msk(2026, 3, 10, 13, 0), text="Вот правки")
+    assert commitment(acme, "follow_up").state == "met"
