@@ -110,5 +110,19 @@ def reason_sentence(
     else:
         text = _("Due %(due)s.") % {"due": due}
     if escalation:
-        text += " " + _("Escalated: the account manager did not answer in time.")
+        text += " " + _escalated(params, zone, names)
     return text
+
+
+def _escalated(params: dict[str, Any], zone: str, names: Names | None) -> str:
+    """Who missed which moment, so the person it came to knows why it is theirs now."""
+    missed = params.get("missed_due")
+    if not missed:  # escalated before the desk kept this
+        return _("Escalated: the account manager did not answer in time.")
+    when = local_moment(datetime.fromisoformat(missed), zone, names)
+    if params.get("missed_by"):
+        return _("Escalated to you: %(who)s did not answer by %(when)s.") % {
+            "who": params["missed_by"],
+            "when": when,
+        }
+    return _("Escalated to you: nobody answered by %(when)s.") % {"when": when}

@@ -182,6 +182,13 @@ def commitment_escalate(
 ) -> None:
     """Hand a missed commitment to the next person up, with a fresh due moment."""
     previous_owner, previous_due = commitment.owner_id, commitment.due_at
+    # The reason says who missed which moment, long after the owner has changed.
+    missed_by = commitment.owner
+    commitment.reason_params = {
+        **(commitment.reason_params or {}),
+        "missed_by": str(missed_by) if missed_by else "",
+        "missed_due": previous_due.isoformat(),
+    }
     engine = calendar_engine(commitment.calendar)
     commitment.owner = to
     commitment.escalation += 1
@@ -190,7 +197,15 @@ def commitment_escalate(
     commitment.due_at = engine.add(at, minutes)
     commitment.action_at = commitment.due_at if commitment.escalation < 2 else None
     commitment.save(
-        update_fields=["owner", "escalation", "start_at", "business_minutes", "due_at", "action_at"]
+        update_fields=[
+            "owner",
+            "escalation",
+            "start_at",
+            "business_minutes",
+            "due_at",
+            "action_at",
+            "reason_params",
+        ]
     )
     _audit(
         commitment,

@@ -160,10 +160,17 @@ def test_unanswered_question_escalates_to_backup_then_director(acme, team, run_o
     assert (question.state, question.owner.username, question.escalation) == ("breached", "ivan", 1)
     assert question.due_at == msk(2026, 3, 12, 10, 0)
     assert Breach.objects.filter(commitment=question).count() == 1
+    assert question.reason_params["missed_by"] == str(team["am"])
+    assert dt.datetime.fromisoformat(question.reason_params["missed_due"]) == msk(2026, 3, 11, 10, 0)
     with time_machine.travel(msk(2026, 3, 12, 10, 0), tick=False), run_on_commit():
         clock_tick(now=msk(2026, 3, 12, 10, 0))
     question.refresh_from_db()
     assert (question.owner.username, question.escalation) == ("boss", 2)
+    # The director reads who missed which moment, not a vague "did not answer in time".
+    from agencydesk.commitments.reasons import commitment_reason
+
+    sentence = commitment_reason(question)
+    assert f"Escalated to you: {team['backup']} did not answer by Thu 12 Mar 10:00." in sentence
     with time_machine.travel(msk(2026, 3, 16, 10, 0), tick=False), run_on_commit():
         clock_tick(now=msk(2026, 3, 16, 10, 0))
     question.refresh_from_db()
