@@ -161,7 +161,9 @@ def test_unanswered_question_escalates_to_backup_then_director(acme, team, run_o
     assert question.due_at == msk(2026, 3, 12, 10, 0)
     assert Breach.objects.filter(commitment=question).count() == 1
     assert question.reason_params["missed_by"] == str(team["am"])
-    assert dt.datetime.fromisoformat(question.reason_params["missed_due"]) == msk(2026, 3, 11, 10, 0)
+    assert dt.datetime.fromisoformat(question.reason_params["missed_due"]) == msk(
+        2026, 3, 11, 10, 0
+    )
     with time_machine.travel(msk(2026, 3, 12, 10, 0), tick=False), run_on_commit():
         clock_tick(now=msk(2026, 3, 12, 10, 0))
     question.refresh_from_db()
