@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 # commitments follow the people who now run the client, and the register need
 # not know the ledger.
 MANAGER_HANDOVERS: list[Callable[..., Any]] = []
+# Called in the same transaction when a client leaves a calendar for another:
+# ``move(client=, source=calendar, target=calendar, at=)``: open timers follow the client.
+CALENDAR_MOVES: list[Callable[..., Any]] = []
 
 # Fields of a client that are not the calendar, the people or the timestamps.
 CLIENT_PLAIN_FIELDS = (
@@ -306,7 +310,10 @@ def contract_save(
 
 @transaction.atomic
 def client_calendar_reset(*, client: Client, by: User | None, at: datetime) -> Client:
-    """Put the client back on the agency default calendar; its own calendar is removed."""
+    """Put the client back on the agency default calendar, its open timers recomputed on it.
+
+    Its own calendar is removed once nothing refers to it any more.
+    """
     own = client.calendar
     if own is None:
         return client
@@ -321,6 +328,14 @@ def client_calendar_reset(*, client: Client, by: User | None, at: datetime) -> C
         changes={"calendar": [own.pk, None]},
         at=at,
     )
+    target = calendar_default()
+    for move in CALENDAR_MOVES:
+        move(client=client, source=own, target=target, at=at)
     if not own.clients.exists() and not own.is_default:
-        own.delete()
+        try:
+            with transaction.atomic():
+                own.delete()
+        except ProtectedError:
+            # Met and missed commitments were counted in it: it stays while they do.
+            pass
     return client

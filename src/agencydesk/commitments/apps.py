@@ -9,10 +9,11 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from agencydesk.calendars.services import RECOMPUTERS
-        from agencydesk.clients.services import MANAGER_HANDOVERS
+        from agencydesk.clients.services import CALENDAR_MOVES, MANAGER_HANDOVERS
         from agencydesk.commitments.clock import TICKS
         from agencydesk.commitments.services import (
             commitments_hand_over,
+            commitments_move_calendar,
             commitments_recompute_for_calendar,
         )
         from agencydesk.core.workers import tasks_abandoned_sweep
@@ -21,6 +22,8 @@ class CommitmentsConfig(AppConfig):
             RECOMPUTERS.append(commitments_recompute_for_calendar)
         if commitments_hand_over not in MANAGER_HANDOVERS:
             MANAGER_HANDOVERS.append(commitments_hand_over)
+        if commitments_move_calendar not in CALENDAR_MOVES:
+            CALENDAR_MOVES.append(commitments_move_calendar)
         # Task rows of a worker that died are swept by every server and worker.
         if tasks_abandoned_sweep not in TICKS:
             TICKS.append(tasks_abandoned_sweep)

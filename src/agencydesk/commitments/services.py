@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import models, transaction
+from django.db.models import QuerySet
 
 from agencydesk.calendars.selectors import calendar_engine
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
@@ -279,10 +280,38 @@ def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
 
 def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkCalendar) -> int:
     """After a calendar change: every active business-time commitment on it, in one vectorised pass."""
+    return _recompute(
+        Commitment.objects.filter(calendar=calendar),
+        engine,
+        reason=f"calendar {calendar.pk} changed",
+    )
+
+
+@transaction.atomic
+def commitments_move_calendar(
+    *, client: Client, source: BusinessCalendar, target: BusinessCalendar, at: datetime
+) -> int:
+    """The client now runs on ``target``: its open commitments on ``source`` move and are recomputed.
+
+    Met and missed ones stay on the calendar they were counted in, which keeps
+    that calendar alive for as long as they do.
+    """
+    active = Commitment.objects.filter(client=client, calendar=source, state__in=ACTIVE_STATES)
+    ids = list(active.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Commitment.objects.filter(pk__in=ids).update(calendar=target)
+    return _recompute(
+        Commitment.objects.filter(pk__in=ids),
+        calendar_engine(target),
+        reason=f"client {client.pk} moved from calendar {source.pk} to {target.pk}",
+    )
+
+
+def _recompute(qs: QuerySet[Commitment], engine: WorkCalendar, *, reason: str) -> int:
+    """Due and action moments of the active business-time commitments of ``qs``, in ``engine``."""
     rows = list(
-        Commitment.objects.filter(
-            calendar=calendar, state__in=ACTIVE_STATES, business_minutes__gt=0
-        ).only(
+        qs.filter(state__in=ACTIVE_STATES, business_minutes__gt=0).only(
             "id",
             "client_id",
             "start_at",
@@ -322,7 +351,7 @@ def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkC
                         for r, old in changed
                     ],
                     action="commitment.recompute",
-                    reason=f"calendar {calendar.pk} changed",
+                    reason=reason,
                 ),
                 batch_size=1000,
             )

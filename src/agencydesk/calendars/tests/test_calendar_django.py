@@ -161,6 +161,81 @@ def test_reset_puts_the_client_back_on_default(director, now):
     assert not BusinessCalendar.objects.filter(pk=own_pk).exists()
 
 
+def test_reset_with_timers_moves_the_open_ones_and_keeps_the_calendar_for_the_rest(director):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.messaging.services import message_record, message_send
+
+    almaty = ZoneInfo("Asia/Almaty")
+    client = ClientFactory(account_manager=director)
+    at = dt.datetime(2026, 3, 10, 12, 0, tzinfo=almaty)
+    client_update(
+        client=client,
+        by=director,
+        at=at,
+        timezone="Asia/Almaty",
+        working_hours="mon-fri 10:00-19:00",
+        holidays_country="KZ",
+    )
+    own_pk = client.calendar_id
+    asked = message_record(
+        client=client, channel="email", direction="in", sent_at=at, text="Привет", at=at
+    )
+    message_send(
+        client=client,
+        text="Здравствуйте",
+        by=director,
+        at=at + dt.timedelta(minutes=3),
+        conversation=asked.message.conversation,
+    )
+    later = at + dt.timedelta(hours=1)
+    message_record(
+        client=client, channel="telegram", direction="in", sent_at=later, text="Ещё", at=later
+    )
+    open_first = Commitment.objects.get(kind="first_response", state="open")
+    assert open_first.due_at == later + dt.timedelta(minutes=10)
+
+    client_calendar_reset(client=client, by=director, at=later)  # raised ProtectedError before
+
+    client.refresh_from_db()
+    assert client.calendar is None
+    open_first.refresh_from_db()
+    default = calendar_default()
+    assert open_first.calendar == default
+    # Tue 13:00 in Almaty is 11:00 in Moscow, inside the default mon-fri 09:00-18:00.
+    assert open_first.due_at == later + dt.timedelta(minutes=10)
+    met = Commitment.objects.get(kind="first_response", state="met")
+    assert met.calendar_id == own_pk  # counted in it, so the calendar stays
+    assert BusinessCalendar.objects.filter(pk=own_pk).exists()
+    assert Commitment.objects.get(kind="keep_in_touch").calendar == default
+
+
+def test_reset_recomputes_a_moved_timer_in_the_default_hours(director):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.core.models import AuditLog
+    from agencydesk.messaging.services import message_record
+
+    client = ClientFactory(account_manager=director)
+    at = dt.datetime(2026, 3, 10, 20, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # Tue 20:00
+    client_update(client=client, by=director, at=at, working_hours="mon-fri 09:00-22:00")
+    message_record(client=client, channel="email", direction="in", sent_at=at, text="?", at=at)
+    first = Commitment.objects.get(kind="first_response")
+    assert first.due_at == at + dt.timedelta(minutes=10)
+
+    client_calendar_reset(client=client, by=director, at=at)
+
+    first.refresh_from_db()
+    # The default closes at 18:00: ten working minutes from Tue 20:00 end Wed 09:10.
+    assert first.due_at == dt.datetime(2026, 3, 11, 9, 10, tzinfo=ZoneInfo("Europe/Moscow"))
+    assert AuditLog.objects.filter(action="commitment.recompute", object_id=str(first.pk)).exists()
+    assert not BusinessCalendar.objects.filter(clients__isnull=True, is_default=False).exists()
+
+
 class TestEditorPage:
     def test_editor_shows_a_live_preview_in_client_time(self, client, director):
         c = ClientFactory()
