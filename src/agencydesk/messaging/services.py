@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from agencydesk.clients.models import Client, Contact
 
 KEEP_IN_TOUCH_WARN_DAYS = 2  # the warning starts this many days before the limit
+LIVE_CHANNELS = (Channel.PHONE, Channel.MEETING)
 FOLLOW_UPS_BEFORE_CALL = 2
 
 
@@ -214,15 +215,23 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
     first = None
-    for active in _active(
-        client, message.conversation, [Kind.FOLLOW_UP, Kind.CALL, Kind.FIRST_RESPONSE]
-    ):
+    # A call or a meeting the client started is a conversation both ways: a real touch.
+    live = message.channel in LIVE_CHANNELS
+    kinds = [Kind.FOLLOW_UP, Kind.CALL, Kind.FIRST_RESPONSE]
+    if live:
+        kinds.append(Kind.KEEP_IN_TOUCH)
+    touched_later = False
+    for active in _active(client, message.conversation, kinds):
         if active.kind == Kind.FIRST_RESPONSE:
             first = first or active
         elif active.start_at <= message.sent_at:
             # The client answered: a follow-up chain waiting on them is over (but a
             # message logged late, from before the agency started waiting, answers nothing).
             commitment_meet(commitment=active, at=at, met_by=message)
+        else:
+            touched_later = touched_later or active.kind == Kind.KEEP_IN_TOUCH
+    if live and not touched_later:
+        _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=None)
     if message.needs_response and first is None:
         first = commitment_open(
             kind=Kind.FIRST_RESPONSE,

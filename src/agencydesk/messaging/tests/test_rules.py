@@ -440,3 +440,44 @@ def test_a_client_message_from_before_the_follow_up_started_does_not_end_it(acme
     assert commitment(acme, "follow_up").state == "open"
     inbound(acme, msk(2026, 3, 10, 13, 0), text="Вот правки")
     assert commitment(acme, "follow_up").state == "met"
+
+
+@pytest.mark.parametrize("channel", ["phone", "meeting"])
+def test_a_logged_inbound_call_or_meeting_is_a_real_touch(acme, team, channel):
+    message_record(
+        client=acme,
+        channel="email",
+        direction="out",
+        sent_at=msk(2026, 3, 2, 10, 0),
+        text="Новости недели",
+        at=msk(2026, 3, 2, 10, 0),
+        author_user=team["am"],
+    )
+    message_record(
+        client=acme,
+        channel=channel,
+        direction="in",
+        sent_at=msk(2026, 3, 5, 15, 0),
+        text="Клиент позвонил обсудить запуск",
+        at=msk(2026, 3, 5, 16, 0),
+        needs_response=False,
+    )
+    [kit] = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
+    assert kit.start_at == msk(2026, 3, 5, 15, 0)
+    assert kit.due_at == msk(2026, 3, 12, 15, 0)
+    assert Commitment.objects.get(client=acme, kind="keep_in_touch", state="met").met_at
+
+
+def test_a_client_message_in_writing_is_no_touch_by_itself(acme, team):
+    message_record(
+        client=acme,
+        channel="email",
+        direction="out",
+        sent_at=msk(2026, 3, 2, 10, 0),
+        text="Новости недели",
+        at=msk(2026, 3, 2, 10, 0),
+        author_user=team["am"],
+    )
+    inbound(acme, msk(2026, 3, 5, 15, 0), text="Спасибо за новости")
+    [kit] = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
+    assert kit.start_at == msk(2026, 3, 2, 10, 0)
