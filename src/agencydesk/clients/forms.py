@@ -151,13 +151,25 @@ class ContractForm(forms.ModelForm):
 
 
 class ContractServiceForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.all())
+    """One service line; a line emptied of everything is a line removed."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.all(), required=False
+    )
     monthly_volume = forms.DecimalField(
         label=_("Monthly volume"), required=False, min_value=0, max_digits=8, decimal_places=1
     )
     unit = forms.ChoiceField(
         label=_("Unit"), choices=[("", "—"), *VolumeUnit.choices], required=False
     )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("service") is None and (
+            data.get("monthly_volume") is not None or data.get("unit")
+        ):
+            self.add_error("service", _("Choose the service of this line, or empty the line."))
+        return data
 
 
 class BaseContractServiceFormSet(BaseFormSet):
@@ -167,7 +179,9 @@ class BaseContractServiceFormSet(BaseFormSet):
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            service = form.cleaned_data["service"]
+            service = form.cleaned_data.get("service")
+            if service is None:
+                continue  # a row emptied of its service: that row says so itself
             if service.pk in seen:
                 raise forms.ValidationError(
                     _("%(service)s is listed twice.") % {"service": service}

@@ -298,6 +298,7 @@ def contract_save(
                     {"services": _("%(service)s is listed twice.") % {"service": service}}
                 )
             seen.add(service.pk)
+        before = _service_lines(saved)
         saved.services.all().delete()
         for service, volume, unit in lines:
             line = ContractService(
@@ -305,7 +306,29 @@ def contract_save(
             )
             line.full_clean()
             line.save()
+        after = _service_lines(saved)
+        if after != before:
+            audit_record(
+                actor=by,
+                action="contract.services",
+                obj=saved,
+                client_id=saved.client_id,
+                changes={"services": [before, after]},
+                at=at,
+            )
     return saved
+
+
+def _service_lines(contract: Contract) -> list[list[str]]:
+    """The contract's services as the audit log keeps them: code, monthly volume, unit."""
+    return [
+        [
+            line.service.code,
+            "" if line.monthly_volume is None else str(line.monthly_volume),
+            line.unit,
+        ]
+        for line in contract.services.select_related("service").order_by("service__code")
+    ]
 
 
 @transaction.atomic

@@ -232,10 +232,14 @@ def child_edit(
     form = spec.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
+            # The service gets the row as stored and the cleaned values, never the
+            # form's instance (already changed by is_valid): its audit row's "before"
+            # is the real before.
             services.client_child_save(
-                obj=form.instance,
+                obj=_stored(spec.model, instance, client=client),
                 by=request.user,  # type: ignore[arg-type]
                 at=timezone.now(),
+                data=_cleaned(form),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -248,6 +252,22 @@ def child_edit(
         "clients/child_form.html",
         {"form": form, "client": client, "title": title, "kind": kind, "object": instance},
     )
+
+
+def _stored(model: type[models.Model], instance: models.Model, *, client: Client) -> models.Model:
+    """A fresh copy of the row being edited (a new one for a create), for the service to change."""
+    if instance.pk is None:
+        return model(client=client)  # type: ignore[call-arg]
+    return model._default_manager.get(pk=instance.pk)
+
+
+def _cleaned(form: forms.ModelForm) -> dict[str, Any]:
+    """The form's cleaned values of the model's own fields: what the service sets."""
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in (form._meta.fields or ()) and name != "client"
+    }
 
 
 @login_required
@@ -293,14 +313,14 @@ def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None)
                 f.cleaned_data.get("unit") or f.cleaned_data["service"].default_unit,
             )
             for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            if f.cleaned_data.get("service") and not f.cleaned_data.get("DELETE")
         ]
         try:
             services.contract_save(
-                contract=form.instance,
+                contract=_stored(Contract, contract, client=client),
                 by=request.user,  # type: ignore[arg-type]
                 at=timezone.now(),
-                data={},
+                data=_cleaned(form),
                 services=lines,
             )
         except ValidationError as exc:

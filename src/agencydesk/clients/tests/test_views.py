@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -166,6 +168,22 @@ def test_contact_add_edit_delete(client, am):
     assert Contact.objects.count() == 0
 
 
+def test_a_contact_renamed_in_the_interface_is_audited_with_its_real_before(client, am):
+    from agencydesk.core.models import AuditLog
+
+    owned = ClientFactory(account_manager=am)
+    contact = ContactFactory(client=owned, name="Ivan", position="CMO", decision_power="decides")
+    client.force_login(am)
+    client.post(
+        reverse("clients:child_edit", args=[owned.pk, "contacts", contact.pk]),
+        {"name": "Ivan Petrov", "position": "CMO", "decision_power": "approves"},
+    )
+    entry = AuditLog.objects.get(action="contact.update")
+    assert entry.changes["name"] == ["Ivan", "Ivan Petrov"]
+    assert entry.changes["decision_power"] == ["decides", "approves"]
+    assert "position" not in entry.changes  # unchanged, so not in the diff
+
+
 def test_child_of_another_client_is_404(client, director):
     a, b = ClientFactory(), ClientFactory()
     contact = ContactFactory(client=b)
@@ -219,6 +237,28 @@ def test_contract_with_services(client, director):
     lines = {line.service.code: line for line in contract.services.all()}
     assert lines["pr"].unit == "publications" and lines["pr"].monthly_volume == 8
     assert lines["smm"].monthly_volume is None
+
+    # Changing the fee and a service line: both are in the audit log with their before.
+    from agencydesk.core.models import AuditLog
+
+    edit = {**data, "monthly_fee": "180000", "services-0-monthly_volume": "10"}
+    edit.update({"services-1-service": "", "services-1-unit": ""})
+    response = client.post(reverse("clients:contract_edit", args=[c.pk, contract.pk]), edit)
+    assert response.status_code == 302
+    update = AuditLog.objects.get(action="contract.update")
+    assert [Decimal(v) for v in update.changes["monthly_fee"]] == [150000, 180000]
+    entry = AuditLog.objects.filter(action="contract.services").order_by("pk").last()
+    before, after = (
+        {code: (Decimal(volume) if volume else None, unit) for code, volume, unit in lines}
+        for lines in entry.changes["services"]
+    )
+    assert before == {"pr": (8, "publications"), "smm": (None, "posts")}
+    assert after == {"pr": (10, "publications")}
+    # A line with a volume but no service is an error on the line, not a crash.
+    half = {**edit, "services-1-monthly_volume": "3"}
+    response = client.post(reverse("clients:contract_edit", args=[c.pk, contract.pk]), half)
+    assert response.status_code == 200
+    assert "Choose the service of this line" in response.content.decode()
 
 
 def test_contract_cannot_end_before_it_starts_or_list_a_service_twice(client, director):
