@@ -20,6 +20,7 @@ from typing import Any
 from waitress.proxy_headers import PROXY_HEADERS, clear_untrusted_headers
 
 logger = logging.getLogger("agencydesk.proxy")
+WARNED_PEERS_MAX = 256
 
 WARNING_TEXT = (
     "WEB_TRUSTED_PROXY is empty, so behind a reverse proxy every request seems to come "
@@ -67,8 +68,10 @@ class ForwardedHeaderGuard:
         if "HTTP_X_FORWARDED_FOR" in environ:
             peer = str(environ.get("REMOTE_ADDR", ""))
             with self._lock:
-                first = peer not in self._warned
-                self._warned.add(peer)
+                # Bounded: a server facing the internet directly sees many peers.
+                first = peer not in self._warned and len(self._warned) < WARNED_PEERS_MAX
+                if first:
+                    self._warned.add(peer)
             if first:
                 self.on_warning(
                     f"A request from {peer} carries X-Forwarded-For, but {WARNING_TEXT} "
