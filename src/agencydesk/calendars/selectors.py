@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import WorkCalendar
@@ -36,21 +36,41 @@ def calendar_default() -> BusinessCalendar:
 
 def calendar_engine_build(calendar: BusinessCalendar) -> WorkCalendar:
     """Build an engine from a stored calendar; raises ValueError on bad stored data."""
+    return engine_from_rows(
+        timezone=calendar.timezone,
+        hours=calendar.hours,
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+        rows=[
+            {"date": exc.date, "kind": exc.kind, "hours": exc.hours}
+            for exc in calendar.exceptions.all()
+        ],
+    )
+
+
+def engine_from_rows(
+    *, timezone: str, hours: str, country: str, subdivision: str, rows: list[dict[str, Any]]
+) -> WorkCalendar:
+    """An engine from calendar settings and dated exception rows (``date``, ``kind``, ``hours``).
+
+    The one place exception rows become an engine: a stored calendar and the
+    editor's unsaved values (the live preview) both come here.
+    """
     days_off = []
     extra: dict[date, str | None] = {}
     shortened: dict[date, str] = {}
-    for exc in calendar.exceptions.all():
-        if exc.kind == ExceptionKind.DAY_OFF:
-            days_off.append(exc.date)
-        elif exc.kind == ExceptionKind.EXTRA_WORKDAY:
-            extra[exc.date] = exc.hours or None  # None: the hours of a regular Monday
+    for row in rows:
+        if row["kind"] == ExceptionKind.DAY_OFF:
+            days_off.append(row["date"])
+        elif row["kind"] == ExceptionKind.EXTRA_WORKDAY:
+            extra[row["date"]] = row.get("hours") or None  # None: the hours of a regular Monday
         else:
-            shortened[exc.date] = exc.hours
+            shortened[row["date"]] = row["hours"]
     return WorkCalendar(
-        timezone=calendar.timezone,
-        hours=calendar.hours,
-        country=calendar.country or None,
-        subdivision=calendar.subdivision or None,
+        timezone=timezone,
+        hours=hours,
+        country=(country or "").upper() or None,
+        subdivision=subdivision or None,
         days_off=days_off,
         extra_workdays=extra,
         shortened=shortened,
@@ -164,3 +184,12 @@ def next_allowed_moment(engine: WorkCalendar, at: datetime, *, weekends_allowed:
 def days_later(at: datetime, days: float) -> datetime:
     """Calendar days, not business time: for "never more than a week without contact"."""
     return at + timedelta(days=days)
+
+
+def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int) -> datetime:
+    """When the desk acknowledges a message: ``minutes`` of working time later, inside hours.
+
+    Five minutes before closing, the acknowledgement waits for the next opening
+    rather than landing on the closing moment itself.
+    """
+    return engine.next_open(engine.add(sent_at, minutes))

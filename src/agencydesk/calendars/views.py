@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,10 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import WorkCalendar
 from agencydesk.calendars.forms import CalendarForm, ExceptionFormSet
-from agencydesk.calendars.selectors import calendar_days_preview, client_calendar
+from agencydesk.calendars.selectors import (
+    acknowledgement_moment,
+    business_day_minutes,
+    calendar_days_preview,
+    client_calendar,
+    engine_from_rows,
+)
 from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.clients.models import Client
 from agencydesk.clients.services import client_calendar_reset, client_calendar_save
@@ -75,7 +79,7 @@ def client_calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "calendar": calendar,
         "form": form,
         "formset": formset,
-        "preview": _preview(calendar_engine_or_none(form, formset, calendar)),
+        "preview": _preview(calendar_engine_or_none(form, formset, calendar), client),
     }
     return render(request, "calendars/edit.html", context)
 
@@ -93,18 +97,12 @@ def calendar_engine_or_none(form: CalendarForm, formset, calendar) -> WorkCalend
         formset.rows() if formset.is_bound and formset.is_valid() else _initial_exceptions(calendar)
     )
     try:
-        return WorkCalendar(
+        return engine_from_rows(
             timezone=data["timezone"],
             hours=data["hours"],
-            country=(data["country"] or "").upper() or None,
-            subdivision=data["subdivision"] or None,
-            days_off=[r["date"] for r in rows if r["kind"] == ExceptionKind.DAY_OFF],
-            extra_workdays={
-                r["date"]: r.get("hours") or None
-                for r in rows
-                if r["kind"] == ExceptionKind.EXTRA_WORKDAY
-            },
-            shortened={r["date"]: r["hours"] for r in rows if r["kind"] == ExceptionKind.SHORTENED},
+            country=data["country"] or "",
+            subdivision=data["subdivision"] or "",
+            rows=rows,
         )
     except ValueError as exc:
         return str(exc)
@@ -116,19 +114,24 @@ def _offset(moment) -> str:
     return f"{text[:3]}:{text[3:]}"
 
 
-def _preview(engine: WorkCalendar | str) -> dict:
+def _preview(engine: WorkCalendar | str, client: Client) -> dict:
+    """What the client's own targets would give for a message arriving now, in this calendar."""
     if isinstance(engine, str):
         return {"error": engine}
     now = timezone.now()
     local_now = now.astimezone(engine.tz)
-    reply_minutes = settings.AGENCYDESK_FIRST_RESPONSE_MINUTES
+    reply_minutes = client.first_response_minutes
     return {
         "local_now": local_now,
         "is_open": engine.is_open(now),
         "next_open": engine.next_open(now),
         "reply_minutes": reply_minutes,
         "reply_due": engine.add(now, reply_minutes),
-        "review_due": engine.add(now, 120),
+        "ack_minutes": client.ack_delay_minutes,
+        "ack_at": acknowledgement_moment(engine, now, client.ack_delay_minutes),
+        "answer_due": engine.add(now, business_day_minutes(engine, now)),
+        "follow_up_hours": client.follow_up_hours,
+        "follow_up_due": engine.add(now, client.follow_up_hours * 60),
         "days": calendar_days_preview(engine=engine, first=local_now.date(), days=PREVIEW_DAYS),
         "week_hours": sum((e - s) for day in range(7) for s, e in engine.weekly.get(day, [])) / 60,
         "timezone": engine.timezone,
@@ -147,7 +150,10 @@ def client_calendar_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "calendars/_preview.html",
-        {"preview": _preview(calendar_engine_or_none(form, formset, calendar)), "client": client},
+        {
+            "preview": _preview(calendar_engine_or_none(form, formset, calendar), client),
+            "client": client,
+        },
     )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from django.db import models, transaction
 from django.db.models import QuerySet
 
-from agencydesk.calendars.selectors import calendar_engine
+from agencydesk.calendars.selectors import acknowledgement_moment, calendar_engine
 from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
 from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.core.models import AuditLog
@@ -271,8 +271,10 @@ def commitments_hand_over(
 def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
     """When the desk acts next on a commitment, recomputed in a changed calendar."""
     if row.kind == Kind.FIRST_RESPONSE:
-        minutes = int(row.reason_params.get("ack_minutes", 5))
-        return engine.next_open(engine.add(row.start_at, minutes)).astimezone(UTC)
+        minutes = row.reason_params.get("ack_minutes")
+        if minutes is None:  # opened without its acknowledgement delay: keep what it had
+            return row.action_at
+        return acknowledgement_moment(engine, row.start_at, int(minutes)).astimezone(UTC)
     if row.kind == Kind.QUESTION:
         return row.due_at
     return row.action_at

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencydesk.calendars.selectors import (
+    acknowledgement_moment,
     business_day_minutes,
     calendar_engine,
     client_calendar,
@@ -41,7 +42,6 @@ from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
-    from agencydesk.calendars.engine import WorkCalendar
     from agencydesk.clients.models import Client, Contact
 
 KEEP_IN_TOUCH_WARN_DAYS = 2  # the warning starts this many days before the limit
@@ -253,15 +253,6 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     if message.is_question:
         _question_open(message, at=at, by=None)
     return first if message.needs_response else None
-
-
-def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int) -> datetime:
-    """When the desk acknowledges: ``minutes`` of working time later, and inside working hours.
-
-    Five minutes before closing, the acknowledgement waits for the next opening
-    rather than landing on the closing moment itself.
-    """
-    return engine.next_open(engine.add(sent_at, minutes))
 
 
 def _question_open(message: Message, *, at: datetime, by: User | None) -> Commitment:

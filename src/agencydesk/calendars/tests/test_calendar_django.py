@@ -244,6 +244,33 @@ class TestEditorPage:
         assert page.status_code == 200
         assert 'data-testid="reply-due"' in page.content.decode()
 
+    def test_preview_answers_with_the_clients_own_targets(self, client, director):
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        c = ClientFactory(first_response_minutes=30, ack_delay_minutes=15, follow_up_hours=4)
+        client.force_login(director)
+        now = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # Tue
+        with time_machine.travel(now, tick=False):
+            body = client.get(
+                reverse("calendars:client_preview", args=[c.pk]),
+                {
+                    "timezone": "Europe/Moscow",
+                    "hours": "mon-fri 09:00-18:00",
+                    "country": "",
+                    "subdivision": "",
+                    "exceptions-TOTAL_FORMS": 0,
+                    "exceptions-INITIAL_FORMS": 0,
+                },
+            ).content.decode()
+        # Not the environment's 10 minutes: the client's 30.
+        assert "within 30 working minutes: at <strong>Tue 10 March 10:30</strong>" in body
+        assert "after 15 working minutes: at Tue 10 March 10:15" in body
+        assert "one business day: by Wed 11 March 10:00" in body
+        assert "follow up after 4 working hours, at Tue 10 March 14:00" in body
+
     def test_preview_follows_the_form_values_without_saving(self, client, director):
         c = ClientFactory()
         client.force_login(director)
