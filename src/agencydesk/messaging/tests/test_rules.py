@@ -377,29 +377,30 @@ def test_question_on_a_short_friday_counts_that_day_not_an_average(acme, team):
     assert commitment(acme, "question").due_at == msk(2026, 3, 16, 15, 51)
 
 
+def outbound(client, user, sent_at, text, *, channel="email", at=None, **kw):
+    """An agency message recorded as it happened (logged by hand or ingested), at ``sent_at``."""
+    return message_record(
+        client=client,
+        channel=channel,
+        direction="out",
+        sent_at=sent_at,
+        text=text,
+        at=at or sent_at,
+        author_user=user,
+        **kw,
+    )
+
+
 def test_a_back_dated_reply_answers_only_what_was_asked_before_it(acme, team):
     inbound(acme, msk(2026, 3, 10, 11, 0), text="Когда будет отчёт?")
     # The account manager logs a call that happened at 10:00, before the question.
-    message_record(
-        client=acme,
-        channel="phone",
-        direction="out",
-        sent_at=msk(2026, 3, 10, 10, 0),
-        text="Созвонились по плану",
-        at=msk(2026, 3, 10, 11, 30),
-        author_user=team["am"],
-    )
+    logged = msk(2026, 3, 10, 11, 30)
+    outbound(acme, team["am"], msk(2026, 3, 10, 10, 0), "Созвонились", channel="phone", at=logged)
     assert commitment(acme, "question").state == "open"
     # The first response lives in its own conversation; the phone call is another one.
     assert commitment(acme, "first_response").state == "open"
-    reply = message_record(
-        client=acme,
-        channel="telegram",
-        direction="out",
-        sent_at=msk(2026, 3, 10, 10, 30),
-        text="Отчёт в пятницу",
-        at=msk(2026, 3, 10, 11, 30),
-        author_user=team["am"],
+    reply = outbound(
+        acme, team["am"], msk(2026, 3, 10, 10, 30), "Отчёт в пятницу", channel="telegram", at=logged
     )
     assert reply.created
     assert commitment(acme, "question").state == "open"
@@ -407,33 +408,21 @@ def test_a_back_dated_reply_answers_only_what_was_asked_before_it(acme, team):
 
 
 def test_a_back_dated_touch_does_not_move_the_keep_in_touch_clock_back(acme, team):
-    def out(at, text):
-        message_record(
-            client=acme,
-            channel="email",
-            direction="out",
-            sent_at=at,
-            text=text,
-            at=msk(2026, 3, 12, 12, 0),
-            author_user=team["am"],
-        )
-
-    out(msk(2026, 3, 12, 10, 0), "Новости недели")
-    out(msk(2026, 3, 2, 10, 0), "Старое письмо, записанное позже")
+    logged = msk(2026, 3, 12, 12, 0)
+    outbound(acme, team["am"], msk(2026, 3, 12, 10, 0), "Новости недели", at=logged)
+    outbound(acme, team["am"], msk(2026, 3, 2, 10, 0), "Старое письмо, записанное позже", at=logged)
     open_ = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
     assert open_.count() == 1
     assert open_.get().start_at == msk(2026, 3, 12, 10, 0)
 
 
 def test_a_client_message_from_before_the_follow_up_started_does_not_end_it(acme, team):
-    message_record(
-        client=acme,
+    outbound(
+        acme,
+        team["am"],
+        msk(2026, 3, 10, 12, 0),
+        "Ждём ваших правок",
         channel="telegram",
-        direction="out",
-        sent_at=msk(2026, 3, 10, 12, 0),
-        text="Ждём ваших правок",
-        at=msk(2026, 3, 10, 12, 0),
-        author_user=team["am"],
         awaiting_client=True,
     )
     inbound(acme, msk(2026, 3, 10, 11, 0), text="Утреннее сообщение, загружено позже")
@@ -444,15 +433,7 @@ def test_a_client_message_from_before_the_follow_up_started_does_not_end_it(acme
 
 @pytest.mark.parametrize("channel", ["phone", "meeting"])
 def test_a_logged_inbound_call_or_meeting_is_a_real_touch(acme, team, channel):
-    message_record(
-        client=acme,
-        channel="email",
-        direction="out",
-        sent_at=msk(2026, 3, 2, 10, 0),
-        text="Новости недели",
-        at=msk(2026, 3, 2, 10, 0),
-        author_user=team["am"],
-    )
+    outbound(acme, team["am"], msk(2026, 3, 2, 10, 0), "Новости недели")
     message_record(
         client=acme,
         channel=channel,
@@ -469,15 +450,7 @@ def test_a_logged_inbound_call_or_meeting_is_a_real_touch(acme, team, channel):
 
 
 def test_a_client_message_in_writing_is_no_touch_by_itself(acme, team):
-    message_record(
-        client=acme,
-        channel="email",
-        direction="out",
-        sent_at=msk(2026, 3, 2, 10, 0),
-        text="Новости недели",
-        at=msk(2026, 3, 2, 10, 0),
-        author_user=team["am"],
-    )
+    outbound(acme, team["am"], msk(2026, 3, 2, 10, 0), "Новости недели")
     inbound(acme, msk(2026, 3, 5, 15, 0), text="Спасибо за новости")
     [kit] = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
     assert kit.start_at == msk(2026, 3, 2, 10, 0)
