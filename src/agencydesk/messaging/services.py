@@ -394,14 +394,17 @@ def outbound_text_check(*, channel: str, text: str) -> None:
     would be recorded as sent and then fail in the outbox, after the timers
     were already closed.
     """
-    if channel == Channel.TELEGRAM and telegram_length(text) > TELEGRAM_TEXT_MAX_LENGTH:
+    if channel != Channel.TELEGRAM:
+        return
+    count = telegram_length(text)
+    if count > TELEGRAM_TEXT_MAX_LENGTH:
         raise ValidationError(
             {
                 "text": _(
                     "Telegram takes at most %(limit)s characters a message; this one has "
                     "%(count)s. Shorten it or split it into several messages."
                 )
-                % {"limit": TELEGRAM_TEXT_MAX_LENGTH, "count": telegram_length(text)}
+                % {"limit": TELEGRAM_TEXT_MAX_LENGTH, "count": count}
             }
         )
 

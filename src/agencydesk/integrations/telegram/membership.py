@@ -33,7 +33,7 @@ def _is_gone(status: str, is_member: bool) -> bool:
     return status in GONE or (status == "restricted" and not is_member)
 
 
-def _open_lost(chat: TelegramChat) -> Commitment | None:
+def _pending_lost(chat: TelegramChat) -> Commitment | None:
     if chat.lost_id is None:
         return None
     return Commitment.objects.filter(pk=chat.lost_id, state__in=ACTIVE_STATES).first()
@@ -68,7 +68,7 @@ def bot_status_record(
     if gone:
         _lost_open(chat, at=at)
     else:
-        lost = _open_lost(chat)
+        lost = _pending_lost(chat)
         if lost is not None:
             commitment_meet(commitment=lost, at=at)
     return chat
@@ -77,7 +77,7 @@ def bot_status_record(
 def _lost_open(chat: TelegramChat, *, at: datetime) -> None:
     """The account manager must know the desk no longer sees this chat, in Today and in Telegram."""
     client = chat.client
-    if client is None or _open_lost(chat) is not None:
+    if client is None or _pending_lost(chat) is not None:
         return  # an unassigned chat or an AM's alert chat: nobody's promise is at stake
     calendar = client_calendar(client)
     start = chat.disconnected_at or at
@@ -105,7 +105,7 @@ def chat_lost_dismiss(*, chat: TelegramChat, by: User, at: datetime) -> bool:
     """The AM knows the bot is gone and it is meant to be: the item leaves Today, the chat stays."""
     if chat.client is None or not can_edit_client(by, chat.client):
         raise PermissionDenied(_("Only the client's account managers or a director may do this."))
-    lost = _open_lost(chat)
+    lost = _pending_lost(chat)
     if lost is None:
         return False
     return commitment_meet(commitment=lost, at=at, by=by)
