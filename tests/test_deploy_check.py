@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+AGENCYDESK = str(Path(sys.executable).parent / "agencydesk")
+
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
@@ -27,22 +29,20 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_check_deploy_has_no_warnings(tmp_path):
-    env = _production_env(tmp_path, WEB_TRUSTED_PROXY="127.0.0.1")
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "agencydesk"),
-            "manage",
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-        ],
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``agencydesk manage check --deploy``, failing on any warning."""
+    return subprocess.run(
+        [AGENCYDESK, "manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_has_no_warnings(tmp_path):
+    env = _production_env(tmp_path, WEB_TRUSTED_PROXY="127.0.0.1")
+    done = _check_deploy(env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
@@ -50,20 +50,7 @@ def test_check_deploy_has_no_warnings(tmp_path):
 def test_check_deploy_warns_when_no_proxy_is_trusted(tmp_path):
     env = _production_env(tmp_path)
     env.pop("WEB_TRUSTED_PROXY", None)
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "agencydesk"),
-            "manage",
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _check_deploy(env)
     assert done.returncode != 0
     assert "agencydesk.W011" in done.stdout + done.stderr
     assert "WEB_TRUSTED_PROXY" in done.stdout + done.stderr
@@ -77,10 +64,9 @@ def test_production_server_without_a_trusted_proxy_warns_at_start_and_on_forward
         port = s.getsockname()[1]
     env = _production_env(tmp_path)
     env.pop("WEB_TRUSTED_PROXY", None)
-    agencydesk = str(Path(sys.executable).parent / "agencydesk")
-    subprocess.run([agencydesk, "manage", "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([AGENCYDESK, "manage", "migrate"], env=env, check=True, capture_output=True)
     server = subprocess.Popen(
-        [agencydesk, "serve", "--port", str(port), "--no-worker"],
+        [AGENCYDESK, "serve", "--port", str(port), "--no-worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -117,7 +103,7 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     }
     env.pop("SECRET_KEY", None)
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "agencydesk"), "manage", "check"],
+        [AGENCYDESK, "manage", "check"],
         env=env,
         capture_output=True,
         text=True,
@@ -146,10 +132,9 @@ def test_production_server_behind_a_tls_proxy_keeps_many_clients(tmp_path):
         port = s.getsockname()[1]
     env = _production_env(tmp_path, WEB_TRUSTED_PROXY="127.0.0.1")
     env.pop("WEB_CONNECTIONS", None)
-    agencydesk = str(Path(sys.executable).parent / "agencydesk")
-    subprocess.run([agencydesk, "manage", "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([AGENCYDESK, "manage", "migrate"], env=env, check=True, capture_output=True)
     server = subprocess.Popen(
-        [agencydesk, "serve", "--port", str(port), "--no-worker"],
+        [AGENCYDESK, "serve", "--port", str(port), "--no-worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -21,6 +21,25 @@ from django.test import override_settings
 
 VENV_BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cli(env: dict[str, str]):
+    """``run(*args)``: the ``agencydesk`` command with ``env``; its output, or a failed test."""
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [str(VENV_BIN / "agencydesk"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    return run
+
+
 DB_TASKS = {
     "default": {
         "BACKEND": "agencydesk.core.task_backends.QueueOrderedDatabaseBackend",
@@ -67,14 +86,7 @@ def test_redis_backend_runs_tasks_in_a_separate_worker_process(tmp_path):
         "REDIS_URL": redis_url,
         "SECRET_KEY": "rq-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     }
-    agencydesk = str(VENV_BIN / "agencydesk")
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [agencydesk, *args], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+    run = _cli(env)
 
     run("manage", "migrate", "--noinput")
     send = (
@@ -211,14 +223,7 @@ def test_redis_worker_runs_an_urgent_task_before_a_thousand_waiting_default_ones
         "SECRET_KEY": "rq-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "PYTHONPATH": str(ROOT),
     }
-    agencydesk = str(VENV_BIN / "agencydesk")
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [agencydesk, *args], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+    run = _cli(env)
 
     run("manage", "migrate", "--noinput")
     clean = (
@@ -380,12 +385,7 @@ def test_a_worker_killed_mid_task_is_swept_and_its_task_run_again(tmp_path):
     agencydesk = str(VENV_BIN / "agencydesk")
     marker = tmp_path / "napping"
 
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [agencydesk, *args], env=env, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
+    run = _cli(env)
 
     def rows() -> list[tuple[str, str, str, str]]:
         with sqlite3.connect(tmp_path / "kill.db") as db:
