@@ -167,7 +167,7 @@ def waitress_options(environ: dict[str, str], *, threads: int, connections: int)
     if not proxy:
         # accounts.proxy.ForwardedHeaderGuard drops them instead, after noticing them.
         options["clear_untrusted_proxy_headers"] = False
-    if proxy:
+    else:
         # waitress drops X-Forwarded-* from anyone it does not trust; behind a TLS proxy the
         # production settings would then see plain HTTP and redirect for ever.
         options["trusted_proxy"] = proxy
