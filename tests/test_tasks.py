@@ -55,11 +55,11 @@ def test_database_backend_runs_a_calendar_recompute_in_the_worker(director, monk
     from django_tasks_db.models import DBTaskResult
 
     from agencydesk import cli
-    from agencydesk.calendars import services
+    from agencydesk.calendars import recompute, services
     from agencydesk.calendars.selectors import calendar_default
 
     ran = []
-    monkeypatch.setattr(services, "RECOMPUTERS", [lambda cal, eng: ran.append(eng.hours) or 3])
+    monkeypatch.setattr(recompute, "RECOMPUTERS", [lambda cal, eng: ran.append(eng.hours) or 3])
     with override_settings(TASKS=DB_TASKS):
         services.calendar_save(
             calendar=calendar_default(), by=director, at=timezone.now(), hours="mon-fri 08:00-16:00"

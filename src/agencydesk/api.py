@@ -14,6 +14,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from agencydesk.accounts.selectors import api_token_user
+from agencydesk.clients.api import router as clients_router
+from agencydesk.insights.api import router as insights_router
+from agencydesk.integrations.telegram.api import router as telegram_router
+from agencydesk.messaging.api import router as messaging_router
 
 
 class BearerToken(HttpBearer):
@@ -120,11 +124,6 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from agencydesk.clients.api import router as clients_router
-    from agencydesk.insights.api import router as insights_router
-    from agencydesk.integrations.telegram.api import router as telegram_router
-    from agencydesk.messaging.api import router as messaging_router
-
     api.add_router("/", clients_router)
     api.add_router("/", messaging_router)
     api.add_router("/", insights_router)

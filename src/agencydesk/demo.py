@@ -26,6 +26,8 @@ from agencydesk.clients.models import (
     WorkingFileLink,
 )
 from agencydesk.clients.services import client_create, contact_create, contract_save
+from agencydesk.demo_messages import demo_conversations
+from agencydesk.integrations.telegram.demo import demo_telegram
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -412,8 +414,6 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
         ):
             created.append(name)
 
-    from agencydesk.integrations.telegram.demo import demo_telegram
-
     if console is None:
         for item in plan:
             load_one(*item)
@@ -438,8 +438,6 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
 
 
 def _conversations(names: list[str], now: datetime) -> int:
-    from agencydesk.demo_messages import demo_conversations
-
     if not names:
         return 0
     clients = list(

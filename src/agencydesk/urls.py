@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("agencydesk.messaging.urls")),
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),
-    path("", include("agencydesk.calendars.urls")),
+    path("", include("agencydesk.clients.calendar_urls")),
     path("", include("agencydesk.integrations.telegram.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

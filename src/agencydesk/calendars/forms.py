@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import lru_cache
+
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.calendars.choices import ExceptionKind
+from agencydesk.calendars.engine import parse_intervals
 from agencydesk.calendars.models import BusinessCalendar
 from agencydesk.calendars.services import calendar_check
-from agencydesk.clients.forms import timezone_choices
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(
+        n
+        for n in zoneinfo.available_timezones()
+        if "/" in n and not n.startswith(("Etc/", "SystemV/"))
+    )
+    return [(n, n.replace("_", " ")) for n in names]
 
 
 class CalendarForm(forms.ModelForm):
@@ -59,8 +72,6 @@ class ExceptionForm(forms.Form):
         if data.get("kind") == ExceptionKind.DAY_OFF:
             data["hours"] = ""
         if data.get("hours"):
-            from agencydesk.calendars.engine import parse_intervals
-
             try:
                 parse_intervals(data["hours"], str(data.get("date", "")))
             except ValueError as exc:

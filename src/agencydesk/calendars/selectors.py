@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from agencydesk.calendars.choices import ExceptionKind
-from agencydesk.calendars.engine import WorkCalendar
+from agencydesk.calendars.defaults import default_calendar_fields
+from agencydesk.calendars.engine import WorkCalendar, format_intervals
 from agencydesk.calendars.models import BusinessCalendar
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ def calendar_default() -> BusinessCalendar:
     back office, a flushed database) it is made again from the same settings
     rather than failing every timer.
     """
-    from agencydesk.calendars.defaults import default_calendar_fields
-
     calendar = BusinessCalendar.objects.filter(is_default=True).first()
     if calendar is None:
         calendar, _created = BusinessCalendar.objects.get_or_create(
@@ -126,8 +125,6 @@ def calendar_days_preview(
     *, engine: WorkCalendar, first: date, days: int, exceptions: dict[date, str] | None = None
 ) -> list[dict]:
     """Each local date with its working hours after every rule, and why it differs."""
-    from agencydesk.calendars.engine import format_intervals
-
     result = []
     for offset in range(days):
         day = first + timedelta(days=offset)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,10 @@ from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import WorkCalendar, parse_intervals
 from agencydesk.calendars.models import BusinessCalendar, CalendarException
 from agencydesk.calendars.problems import problem_text
+
+# Still importable from here: apps register their recomputer through it in ready().
+from agencydesk.calendars.recompute import RECOMPUTERS as RECOMPUTERS
+from agencydesk.calendars.tasks import calendar_recompute_task
 from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
 
 if TYPE_CHECKING:
@@ -91,26 +94,9 @@ def calendar_save(
     return calendar
 
 
-# Apps whose timers run on business calendars register a function here (in
-# their AppConfig.ready); each gets the calendar and its new engine after every
-# change and recomputes its open due moments in bulk with ``add_many``.
-Recomputer = Callable[[BusinessCalendar, WorkCalendar], int]
-RECOMPUTERS: list[Recomputer] = []
-
-
 def _recompute_after_commit(calendar: BusinessCalendar) -> None:
-    from agencydesk.calendars.tasks import calendar_recompute_task
-
     calendar_id, revision = calendar.pk, calendar.revision
     transaction.on_commit(lambda: calendar_recompute_task.enqueue(calendar_id, revision))
-
-
-def calendar_recompute(*, calendar: BusinessCalendar) -> int:
-    """Recompute every open timer on ``calendar``; returns how many due moments moved."""
-    from agencydesk.calendars.selectors import calendar_engine
-
-    engine = calendar_engine(calendar)
-    return sum(recompute(calendar, engine) for recompute in RECOMPUTERS)
 
 
 @transaction.atomic

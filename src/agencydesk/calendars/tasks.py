@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.calendars.recompute import calendar_recompute
 from agencydesk.core.workers import rerun_when_abandoned
 
 
@@ -12,8 +13,6 @@ from agencydesk.core.workers import rerun_when_abandoned
 @task()
 def calendar_recompute_task(calendar_id: int, revision: int) -> int:
     """Recompute the open timers of a calendar after a change; a stale revision does nothing."""
-    from agencydesk.calendars.services import calendar_recompute
-
     calendar = BusinessCalendar.objects.filter(pk=calendar_id).first()
     if calendar is None or calendar.revision != revision:
         # Deleted, or changed again since: the newer change enqueued its own run.

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import zoneinfo
-from functools import lru_cache
-
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.accounts.selectors import account_managers, active_users
+from agencydesk.calendars.forms import timezone_choices
 from agencydesk.clients.choices import VolumeUnit
 from agencydesk.clients.models import (
     Client,
@@ -20,16 +18,6 @@ from agencydesk.clients.models import (
 )
 from agencydesk.clients.services import CLIENT_PLAIN_FIELDS
 from agencydesk.core.validators import validate_web_link
-
-
-@lru_cache(maxsize=1)
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        n
-        for n in zoneinfo.available_timezones()
-        if "/" in n and not n.startswith(("Etc/", "SystemV/"))
-    )
-    return [(n, n.replace("_", " ")) for n in names]
 
 
 class ClientForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from agencydesk.accounts.models import User
 from agencydesk.calendars.selectors import calendar_default
 from agencydesk.calendars.services import calendar_check
 from agencydesk.clients.import_files import ImportFileError, SourceRow, read_file
@@ -140,8 +141,6 @@ class _Checker:
         self._users: dict[str, bool] = {}
 
     def _user_exists(self, username: str) -> bool:
-        from agencydesk.accounts.models import User
-
         if username not in self._users:
             self._users[username] = User.objects.filter(username=username, is_active=True).exists()
         return self._users[username]

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from agencydesk.calendars.selectors import client_calendar
 from agencydesk.clients.models import Client, Contract, ContractService
+from agencydesk.core.models import AuditLog
+from agencydesk.core.services import model_snapshot
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -74,10 +77,6 @@ def client_current_contract(client: Client) -> Contract | None:
 
 def client_export(*, client: Client) -> dict:
     """Everything recorded about one client, JSON-safe: the data-portability export."""
-    from agencydesk.calendars.selectors import client_calendar
-    from agencydesk.core.models import AuditLog
-    from agencydesk.core.services import model_snapshot
-
     calendar = client_calendar(client)
     data = model_snapshot(client)
     data["account_manager"] = client.account_manager.username if client.account_manager else None

@@ -10,7 +10,10 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from agencydesk.calendars.selectors import calendar_engine
 from agencydesk.clients.api import ERRORS, editable_client, visible_client
+from agencydesk.commitments.choices import Kind
+from agencydesk.commitments.models import Commitment
 from agencydesk.core.schemas import Link, text
 from agencydesk.core.validators import ATTACHMENTS_MAX, MESSAGE_TEXT_MAX_LENGTH
 from agencydesk.messaging import selectors, services
@@ -117,10 +120,6 @@ def message_out(
 
 
 def _first_due_local(recorded: services.Recorded) -> datetime | None:
-    from agencydesk.calendars.selectors import calendar_engine
-    from agencydesk.commitments.choices import Kind
-    from agencydesk.commitments.models import Commitment
-
     first = recorded.first_response
     if first is None and recorded.message.direction == "in" and not recorded.created:
         first = (

@@ -16,6 +16,7 @@ from agencydesk.messaging.choices import (
     OutboxState,
     Source,
     TemplateKind,
+    Topic,
 )
 
 
@@ -59,8 +60,6 @@ class Conversation(models.Model):
     @property
     def topic_label(self) -> str:
         """The topic in the reader's language when it is one of the standard ones."""
-        from agencydesk.messaging.choices import Topic
-
         return str(Topic(self.topic).label) if self.topic in Topic.values else self.topic
 
 

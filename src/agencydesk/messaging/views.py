@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.commitments.choices import ACTIVE_STATES
@@ -55,8 +56,6 @@ def _timeline_context(request: HttpRequest, client, composer, log_form) -> dict:
 
 
 def _can_write(request: HttpRequest, client) -> bool:
-    from agencydesk.accounts.permissions import can_edit_client
-
     return can_edit_client(request.user, client)  # type: ignore[arg-type]
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from agencydesk.calendars import services as calendar_services
+from agencydesk.calendars import recompute
 from agencydesk.calendars.models import BusinessCalendar, CalendarException
 from agencydesk.calendars.selectors import calendar_default, calendar_engine, client_engine
 from agencydesk.calendars.services import calendar_exceptions_replace, calendar_save
@@ -129,7 +129,7 @@ def test_a_change_runs_the_registered_recomputers(
 ):
     seen = []
     monkeypatch.setattr(
-        calendar_services,
+        recompute,
         "RECOMPUTERS",
         [lambda calendar, engine: seen.append((calendar.pk, engine.hours)) or 7],
     )
@@ -143,7 +143,7 @@ def test_a_stale_recompute_task_does_nothing(director, now, monkeypatch):
     from agencydesk.calendars.tasks import calendar_recompute_task
 
     calls = []
-    monkeypatch.setattr(calendar_services, "RECOMPUTERS", [lambda c, e: calls.append(c) or 1])
+    monkeypatch.setattr(recompute, "RECOMPUTERS", [lambda c, e: calls.append(c) or 1])
     calendar = calendar_default()
     assert calendar_recompute_task.call(calendar.pk, calendar.revision + 5) == 0
     assert calendar_recompute_task.call(calendar.pk, calendar.revision) == 1

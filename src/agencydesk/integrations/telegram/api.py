@@ -17,6 +17,7 @@ from agencydesk.clients.api import ERRORS, Error, editable_client
 from agencydesk.integrations.telegram.inbound import updates_store
 from agencydesk.integrations.telegram.payloads import Unreadable
 from agencydesk.integrations.telegram.services import link_code_create
+from agencydesk.integrations.telegram.tasks import updates_process_task
 
 router = Router(tags=["telegram"])
 
@@ -59,8 +60,6 @@ def webhook(request: HttpRequest) -> Any:
         payload = json.loads(request.body)
     except ValueError:
         payload = Unreadable(request.body.decode("utf-8", "replace"))
-    from agencydesk.integrations.telegram.tasks import updates_process_task
-
     with transaction.atomic():
         stored = updates_store(payloads=[payload], at=timezone.now())
         if stored:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from agencydesk.clients.models import Client
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.inbound import updates_process_all, updates_store
 from agencydesk.integrations.telegram.models import TelegramChat, TelegramTopic, TelegramUpdate
@@ -26,8 +27,6 @@ def demo_telegram(*, now: datetime, groups: int = 4) -> int:
     One more such client's group, when there is one, has removed the bot: it goes
     through the real update processing, so its account manager sees it in Today.
     """
-    from agencydesk.clients.models import Client
-
     made = 0
     clients = list(
         Client.objects.filter(status="active", preferred_channel="telegram").order_by("pk")[

@@ -20,6 +20,7 @@ from agencydesk.commitments.choices import ACTIVE_STATES, Kind
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_meet, commitment_open
 from agencydesk.core.services import audit_record
+from agencydesk.integrations.telegram.alerts import chat_lost_alert
 from agencydesk.integrations.telegram.models import TelegramChat
 
 if TYPE_CHECKING:
@@ -95,8 +96,6 @@ def _lost_open(chat: TelegramChat, *, at: datetime) -> None:
     )
     chat.lost = commitment
     chat.save(update_fields=["lost"])
-    from agencydesk.integrations.telegram.alerts import chat_lost_alert
-
     chat_lost_alert(chat=chat, commitment=commitment, at=at)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db.models import Max
 from django.utils import timezone
 
+from agencydesk.integrations.telegram.alerts import telegram_tick
 from agencydesk.integrations.telegram.client import (
     MaybeSent,
     NotSent,
@@ -44,8 +45,6 @@ def poll(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Poll until stopped (or, with ``exit_when_idle``, until Telegram has nothing more)."""
-    from agencydesk.integrations.telegram.alerts import telegram_tick
-
     api = client or TelegramClient()
     offset = next_offset()
     pause = 1.0

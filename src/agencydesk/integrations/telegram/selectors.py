@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
+from agencydesk.clients.selectors import clients_visible_to
 from agencydesk.integrations.telegram.choices import UpdateState
-from agencydesk.integrations.telegram.models import TelegramChat
+from agencydesk.integrations.telegram.models import TelegramChat, TelegramUpdate
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -22,8 +23,6 @@ def chats_unlinked() -> QuerySet[TelegramChat]:
 
 
 def kept_updates(chat_ids: list[int]) -> dict[int | None, int]:
-    from agencydesk.integrations.telegram.models import TelegramUpdate
-
     rows = (
         TelegramUpdate.objects.filter(chat_id__in=chat_ids, state=UpdateState.PARKED)
         .values("chat_id")
@@ -34,8 +33,6 @@ def kept_updates(chat_ids: list[int]) -> dict[int | None, int]:
 
 def chats_disconnected(*, user: User) -> list[TelegramChat]:
     """Clients' chats the bot was removed from, among the clients ``user`` may see; latest first."""
-    from agencydesk.clients.selectors import clients_visible_to
-
     return list(
         TelegramChat.objects.filter(
             disconnected_at__isnull=False,

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from agencydesk.clients.models import Contact
 from agencydesk.core.services import audit_record
 from agencydesk.integrations.telegram.choices import NoticeKind, UpdateState
 from agencydesk.integrations.telegram.models import (
@@ -23,6 +24,7 @@ from agencydesk.integrations.telegram.models import (
     TelegramUpdate,
     TelegramUser,
 )
+from agencydesk.integrations.telegram.tasks import notice_send, topics_create, updates_process_task
 from agencydesk.messaging.choices import Source, Topic
 from agencydesk.messaging.models import Message
 
@@ -185,8 +187,6 @@ def notice_queue(
     )
     if not created:
         return None
-    from agencydesk.integrations.telegram.tasks import notice_send
-
     transaction.on_commit(lambda: notice_send.enqueue(notice.pk))
     return notice
 
@@ -303,8 +303,6 @@ def chat_link_to_known_contact(
     *, chat: TelegramChat, tg_user: TelegramUser, at: datetime
 ) -> TelegramChat:
     """A private chat with someone we know as a client's contact belongs to that client."""
-    from agencydesk.clients.models import Contact
-
     contact = tg_user.contact
     if contact is None and tg_user.username:
         matches = list(
@@ -331,8 +329,6 @@ def chat_assign(
     _link(chat, client=client, by=by, at=at, how="assigned" if client else "")
     if client is None:
         return chat
-    from agencydesk.integrations.telegram.tasks import updates_process_task
-
     transaction.on_commit(lambda: updates_process_task.enqueue())
     return chat
 
@@ -348,8 +344,6 @@ def topics_request(*, chat: TelegramChat, at: datetime) -> None:
             text=_("Topics can be created in a linked group with topics turned on."),
         )
         return
-    from agencydesk.integrations.telegram.tasks import topics_create
-
     chat_pk = chat.pk
     transaction.on_commit(lambda: topics_create.enqueue(chat_pk))
 

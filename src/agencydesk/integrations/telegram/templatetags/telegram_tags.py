@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from agencydesk.integrations.telegram.models import MessageVersion, TelegramReply
 from agencydesk.integrations.telegram.selectors import client_chats
 
 register = template.Library()
@@ -23,8 +24,6 @@ def telegram_card(context: dict[str, Any], client: Any, can_edit: bool) -> dict[
 @register.simple_tag
 def telegram_extras(messages: list[Any]) -> dict[int, dict[str, Any]]:
     """Edits and quoted replies of the Telegram messages on a timeline page: two queries at most."""
-    from agencydesk.integrations.telegram.models import MessageVersion, TelegramReply
-
     ids = [m.pk for m in messages if m.channel == "telegram"]
     if not ids:
         return {}

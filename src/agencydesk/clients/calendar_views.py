@@ -1,4 +1,9 @@
-"""The business-time editor of a client, with a live preview of what its timers would do."""
+"""The business-time editor of a client, with a live preview of what its timers would do.
+
+It lives with the client, not in ``calendars``: it edits a client's calendar
+through the client's services and shows the client's own targets, and
+``calendars`` imports no domain app.
+"""
 
 from __future__ import annotations
 
