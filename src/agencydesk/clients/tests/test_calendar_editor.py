@@ -1,0 +1,128 @@
+"""The business-time editor of a client: its live preview and what saving it does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from agencydesk.calendars.selectors import calendar_default
+from agencydesk.clients.tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestEditorPage:
+    def test_editor_shows_a_live_preview_in_client_time(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        page = client.get(reverse("calendars:client_edit", args=[c.pk]))
+        assert page.status_code == 200
+        assert 'data-testid="reply-due"' in page.content.decode()
+
+    def test_preview_answers_with_the_clients_own_targets(self, client, director):
+        c = ClientFactory(first_response_minutes=30, ack_delay_minutes=15, follow_up_hours=4)
+        client.force_login(director)
+        now = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # Tue
+        with time_machine.travel(now, tick=False):
+            body = client.get(
+                reverse("calendars:client_preview", args=[c.pk]),
+                {
+                    "timezone": "Europe/Moscow",
+                    "hours": "mon-fri 09:00-18:00",
+                    "country": "",
+                    "subdivision": "",
+                    "exceptions-TOTAL_FORMS": 0,
+                    "exceptions-INITIAL_FORMS": 0,
+                },
+            ).content.decode()
+        # Not the environment's 10 minutes: the client's 30.
+        assert "within 30 working minutes: at <strong>Tue 10 March 10:30</strong>" in body
+        assert "after 15 working minutes: at Tue 10 March 10:15" in body
+        assert "one business day: by Wed 11 March 10:00" in body
+        assert "follow up after 4 working hours, at Tue 10 March 14:00" in body
+
+    def test_preview_follows_the_form_values_without_saving(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        response = client.get(
+            reverse("calendars:client_preview", args=[c.pk]),
+            {
+                "timezone": "Asia/Almaty",
+                "hours": "mon-sun 00:00-24:00",
+                "country": "",
+                "subdivision": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+        )
+        body = response.content.decode()
+        assert "UTC+05:00" in body
+        assert "closed" not in body  # open every day
+        bad = client.get(
+            reverse("calendars:client_preview", args=[c.pk]),
+            {
+                "timezone": "Asia/Almaty",
+                "hours": "mon-fri 19:00-09:00",
+                "country": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+        )
+        assert 'class="error"' in bad.content.decode()
+        c.refresh_from_db()
+        assert c.calendar is None
+
+    def test_saving_gives_the_client_its_own_calendar_with_exceptions(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        response = client.post(
+            reverse("calendars:client_edit", args=[c.pk]),
+            {
+                "timezone": "Europe/Kyiv",
+                "hours": "mon-fri 10:00-19:00",
+                "country": "ua",
+                "subdivision": "",
+                "exceptions-TOTAL_FORMS": 1,
+                "exceptions-INITIAL_FORMS": 0,
+                "exceptions-0-date": "2026-12-31",
+                "exceptions-0-kind": "day_off",
+                "exceptions-0-hours": "",
+                "exceptions-0-note": "New Year's Eve",
+            },
+        )
+        assert response.status_code == 302
+        c.refresh_from_db()
+        assert (c.calendar.timezone, c.calendar.hours, c.calendar.country) == (
+            "Europe/Kyiv",
+            "mon-fri 10:00-19:00",
+            "UA",
+        )
+        assert c.calendar.exceptions.get().note == "New Year's Eve"
+        assert not calendar_default().exceptions.exists()
+
+    def test_bad_hours_show_an_error_and_save_nothing(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        response = client.post(
+            reverse("calendars:client_edit", args=[c.pk]),
+            {
+                "timezone": "Europe/Kyiv",
+                "hours": "mon-fri 10:00",
+                "country": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+        )
+        assert response.status_code == 200
+        assert "hours" in response.context["form"].errors
+        c.refresh_from_db()
+        assert c.calendar is None
+
+    def test_specialist_cannot_edit(self, client, specialist):
+        c = ClientFactory()
+        client.force_login(specialist)
+        assert client.get(reverse("calendars:client_edit", args=[c.pk])).status_code == 403
