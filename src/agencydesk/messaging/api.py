@@ -12,11 +12,11 @@ from pydantic import field_validator
 
 from agencydesk.calendars.selectors import calendar_engine
 from agencydesk.clients.api import ERRORS, editable_client, visible_client
-from agencydesk.commitments.choices import Kind
 from agencydesk.commitments.models import Commitment
 from agencydesk.core.schemas import Link, text
 from agencydesk.core.validators import ATTACHMENTS_MAX, MESSAGE_TEXT_MAX_LENGTH
 from agencydesk.messaging import selectors, services
+from agencydesk.messaging.choices import FIRST_RESPONSE
 from agencydesk.messaging.models import Message
 
 router = Router(tags=["messages"])
@@ -123,7 +123,8 @@ def _first_due_local(recorded: services.Recorded) -> datetime | None:
     first = recorded.first_response
     if first is None and recorded.message.direction == "in" and not recorded.created:
         first = (
-            Commitment.objects.filter(message=recorded.message, kind=Kind.FIRST_RESPONSE)
+            Commitment.objects.about(recorded.message)
+            .filter(kind=FIRST_RESPONSE)
             .select_related("calendar")
             .first()
         )

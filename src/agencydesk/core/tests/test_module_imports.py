@@ -28,9 +28,6 @@ EXEMPT_DIRS = {"tests", "migrations", "settings"}
 # messaging/channels.py, integrations/telegram/{alerts,tasks,adapter}.py).
 # Delete a line here when its import goes; a line whose import is gone fails.
 KNOWN = {
-    ("commitments/clock.py", "_actions_due", "agencydesk.messaging.services"),
-    ("commitments/clock.py", "_director_for", "agencydesk.accounts.choices"),
-    ("commitments/clock.py", "_director_for", "agencydesk.accounts.models"),
     ("commitments/clock.py", "_outbox_due", "agencydesk.messaging.channels"),
     ("commitments/clock.py", "_outbox_due", "agencydesk.messaging.choices"),
     ("commitments/clock.py", "_outbox_due", "agencydesk.messaging.models"),
