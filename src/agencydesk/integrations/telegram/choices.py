@@ -40,10 +40,3 @@ class NoticeKind(models.TextChoices):
     BREACH_WARNING = "breach_warning", _("First response about to be late")
     DIGEST = "digest", _("Daily digest")
     CHAT_LOST = "chat_lost", _("The bot was removed from a client's chat")
-
-
-class NoticeState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
