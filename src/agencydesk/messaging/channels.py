@@ -1,9 +1,9 @@
 """The logged channel: how the outbox delivers a client message when no real channel is set up.
 
-The adapter protocol, the failures and the registry are the outbox's
-(:mod:`agencydesk.outbox.adapters`); they are re-exported here for the code
-that reads them from messaging. Telegram registers its own adapter in its app;
-every other channel (e-mail until its connector lands) is the logged channel.
+It is one adapter of the outbox (:mod:`agencydesk.outbox.adapters` holds the
+protocol, the failures and the registry), registered by messaging as the
+fallback: Telegram registers its own adapter in its app; every other channel
+(e-mail until its connector lands) is the logged channel.
 """
 
 from __future__ import annotations
@@ -13,27 +13,10 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from agencydesk.outbox.adapters import (
-    ChannelAdapter,
-    Failure,
-    PermanentFailure,
-    TemporaryFailure,
-    adapter_for,
-    channel_failure,
-    register_adapter,
-)
+from agencydesk.outbox.adapters import Failure, channel_failure
 
 if TYPE_CHECKING:
     from agencydesk.messaging.models import OutboundMessage
-
-__all__ = [
-    "ChannelAdapter",
-    "LoggedChannel",
-    "PermanentFailure",
-    "TemporaryFailure",
-    "adapter_for",
-    "register_adapter",
-]
 
 
 class LoggedChannel:

@@ -11,6 +11,7 @@ from agencydesk.messaging import channels
 from agencydesk.messaging.models import Delivery, OutboundMessage
 from agencydesk.messaging.services import message_send
 from agencydesk.messaging.tasks import outbox_send
+from agencydesk.outbox.adapters import PermanentFailure, TemporaryFailure
 from agencydesk.outbox.services import outbox_tick
 
 from .conftest import msk
@@ -85,7 +86,7 @@ def test_temporary_failure_retries_with_backoff_then_succeeds(acme, team, monkey
 
     def flaky(self, box):
         calls.append(box.pk)
-        raise channels.TemporaryFailure("429 Too Many Requests", retry_after=7)
+        raise TemporaryFailure("429 Too Many Requests", retry_after=7)
 
     monkeypatch.setattr(channels.LoggedChannel, "send", flaky)
     with time_machine.travel(NOON, tick=False):
@@ -106,7 +107,7 @@ def test_permanent_failure_is_kept_as_failed(acme, team, monkeypatch):
     outbox = _queued(acme, team)
 
     def refuse(self, box):
-        raise channels.PermanentFailure("chat not found")
+        raise PermanentFailure("chat not found")
 
     monkeypatch.setattr(channels.LoggedChannel, "send", refuse)
     with time_machine.travel(NOON, tick=False):
