@@ -10,6 +10,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         from agencydesk.commitments.clock import TICKS
         from agencydesk.messaging.channels import LoggedChannel
+        from agencydesk.messaging.kinds import kinds_register
         from agencydesk.messaging.models import OutboundMessage
         from agencydesk.messaging.tasks import outbox_send
         from agencydesk.outbox.adapters import register_adapter
@@ -24,3 +25,4 @@ class MessagingConfig(AppConfig):
         # Holds that end, lost hand-overs and dead workers' sends, of every outbox table.
         if outbox_tick not in TICKS:
             TICKS.append(outbox_tick)
+        kinds_register()

@@ -40,3 +40,7 @@ class NoticeKind(models.TextChoices):
     BREACH_WARNING = "breach_warning", _("First response about to be late")
     DIGEST = "digest", _("Daily digest")
     CHAT_LOST = "chat_lost", _("The bot was removed from a client's chat")
+
+
+# The kind of commitment the connector declares (see ``telegram/kinds.py``).
+TELEGRAM_LOST = "telegram_lost"

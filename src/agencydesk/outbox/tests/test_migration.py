@@ -11,8 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from .conftest import AM_CHAT
 
-BEFORE = [("telegram", "0003_keep_every_update_and_disconnected_chats")]
-AFTER = [("telegram", "0004_notices_in_the_one_outbox")]
+BEFORE = [("telegram", "0004_lost_chat_is_the_subject")]
+AFTER = [("telegram", "0005_notices_in_the_one_outbox")]
 T0 = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 
 

@@ -26,7 +26,7 @@ def keys_and_claims(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telegram", "0003_keep_every_update_and_disconnected_chats"),
+        ("telegram", "0004_lost_chat_is_the_subject"),
     ]
 
     operations = [
