@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencydesk.calendars.selectors import (
@@ -23,12 +23,18 @@ from agencydesk.calendars.selectors import (
     days_later,
     next_allowed_moment,
 )
-from agencydesk.commitments.choices import ACTIVE_STATES, Kind
+from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
 from agencydesk.core.services import full_clean_loaded
 from agencydesk.core.validators import TELEGRAM_TEXT_MAX_LENGTH, telegram_length
 from agencydesk.messaging.choices import (
+    CALL,
+    FIRST_RESPONSE,
+    FOLLOW_UP,
+    KEEP_IN_TOUCH,
+    PER_CONVERSATION,
+    QUESTION,
     Channel,
     Direction,
     MessageKind,
@@ -194,17 +200,20 @@ def _same_external_id(
     return qs.filter(client=client) if source == Source.API else qs
 
 
-def _active(client: Client, conversation: Conversation, kinds: list[Kind]) -> list[Commitment]:
+def _active(client: Client, conversation: Conversation, kinds: list[str]) -> list[Commitment]:
     """The client's active commitments of ``kinds`` that a message may close, in one query.
 
-    First responses and questions belong to one conversation; the other kinds
-    to the whole client.
+    First responses and questions belong to one conversation (their subject is a
+    message of it); the other kinds to the whole client.
     """
-    per_conversation = [k for k in kinds if k in (Kind.FIRST_RESPONSE, Kind.QUESTION)]
+    per_conversation = [k for k in kinds if k in PER_CONVERSATION]
     per_client = [k for k in kinds if k not in per_conversation]
+    in_conversation = Exists(
+        Message.objects.filter(pk=OuterRef("subject_id"), conversation=conversation)
+    )
     return list(
         Commitment.objects.filter(client=client, state__in=ACTIVE_STATES)
-        .filter(Q(kind__in=per_client) | Q(conversation=conversation, kind__in=per_conversation))
+        .filter(Q(kind__in=per_client) | (Q(kind__in=per_conversation) & in_conversation))
         .select_related("calendar")
         .order_by("pk")
     )
@@ -217,33 +226,31 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     first = None
     # A call or a meeting the client started is a conversation both ways: a real touch.
     live = message.channel in LIVE_CHANNELS
-    kinds = [Kind.FOLLOW_UP, Kind.CALL, Kind.FIRST_RESPONSE]
+    kinds = [FOLLOW_UP, CALL, FIRST_RESPONSE]
     if live:
-        kinds.append(Kind.KEEP_IN_TOUCH)
+        kinds.append(KEEP_IN_TOUCH)
     touched_later = False
     for active in _active(client, message.conversation, kinds):
-        if active.kind == Kind.FIRST_RESPONSE:
+        if active.kind == FIRST_RESPONSE:
             first = first or active
         elif active.start_at <= message.sent_at:
             # The client answered: a follow-up chain waiting on them is over (but a
             # message logged late, from before the agency started waiting, answers nothing).
             commitment_meet(commitment=active, at=at, met_by=message)
         else:
-            touched_later = touched_later or active.kind == Kind.KEEP_IN_TOUCH
+            touched_later = touched_later or active.kind == KEEP_IN_TOUCH
     if live and not touched_later:
         _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=None)
     if message.needs_response and first is None:
         first = commitment_open(
-            kind=Kind.FIRST_RESPONSE,
+            kind=FIRST_RESPONSE,
+            subject=message,
             client=client,
             owner=client.account_manager,
             calendar=calendar,
             start_at=message.sent_at,
             minutes=client.first_response_minutes,
             action_at=acknowledgement_moment(engine, message.sent_at, client.ack_delay_minutes),
-            conversation=message.conversation,
-            message=message,
-            reason_code="first_response",
             reason_params={
                 "minutes": client.first_response_minutes,
                 "ack_minutes": client.ack_delay_minutes,
@@ -262,7 +269,8 @@ def _question_open(message: Message, *, at: datetime, by: User | None) -> Commit
     minutes = business_day_minutes(engine, message.sent_at)
     due_at = engine.add(message.sent_at, minutes)
     return commitment_open(
-        kind=Kind.QUESTION,
+        kind=QUESTION,
+        subject=message,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
@@ -270,9 +278,6 @@ def _question_open(message: Message, *, at: datetime, by: User | None) -> Commit
         minutes=minutes,
         due_at=due_at,
         action_at=due_at,  # escalation happens when it falls due
-        conversation=message.conversation,
-        message=message,
-        reason_code="question",
         reason_params={"excerpt": message.text[:120]},
         at=at,
         by=by,
@@ -285,18 +290,18 @@ def _after_outbound(
     if message.automatic:
         return
     client = message.client
-    kinds = [Kind.FIRST_RESPONSE, Kind.KEEP_IN_TOUCH, Kind.FOLLOW_UP, Kind.CALL]
+    kinds = [FIRST_RESPONSE, KEEP_IN_TOUCH, FOLLOW_UP, CALL]
     if answers_questions:
-        kinds.append(Kind.QUESTION)
+        kinds.append(QUESTION)
     step = 0
     touched_later = False
     for active in _active(client, message.conversation, kinds):
         if active.start_at > message.sent_at:
             # Asked (or touched) after this message was sent: a reply logged late,
             # back-dated, answers only what came before it.
-            touched_later = touched_later or active.kind == Kind.KEEP_IN_TOUCH
+            touched_later = touched_later or active.kind == KEEP_IN_TOUCH
             continue
-        if active.kind in (Kind.FOLLOW_UP, Kind.CALL):
+        if active.kind in (FOLLOW_UP, CALL):
             step = max(step, active.step + 1)
         commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
     if not touched_later:
@@ -310,7 +315,8 @@ def _keep_in_touch_open(
 ) -> Commitment:
     days = client.keep_in_touch_days
     return commitment_open(
-        kind=Kind.KEEP_IN_TOUCH,
+        kind=KEEP_IN_TOUCH,
+        subject=client,
         client=client,
         owner=client.account_manager,
         calendar=client_calendar(client),
@@ -318,7 +324,6 @@ def _keep_in_touch_open(
         minutes=0,
         due_at=days_later(touched_at, days),
         visible_from=days_later(touched_at, max(days - KEEP_IN_TOUCH_WARN_DAYS, 1)),
-        reason_code="keep_in_touch",
         reason_params={"days": days},
         at=at,
         by=by,
@@ -330,22 +335,20 @@ def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | Non
     client = message.client
     calendar = client_calendar(client)
     if step >= FOLLOW_UPS_BEFORE_CALL:
-        kind, minutes = Kind.CALL, business_day_minutes(calendar_engine(calendar), message.sent_at)
-        reason_code, params = "call", {"follow_ups": step}
+        kind, minutes = CALL, business_day_minutes(calendar_engine(calendar), message.sent_at)
+        params = {"follow_ups": step}
     else:
-        kind, minutes = Kind.FOLLOW_UP, client.follow_up_hours * 60
-        reason_code, params = "follow_up", {"hours": client.follow_up_hours, "step": step}
+        kind, minutes = FOLLOW_UP, client.follow_up_hours * 60
+        params = {"hours": client.follow_up_hours, "step": step}
     commitment_open(
         kind=kind,
+        subject=message,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
         start_at=message.sent_at,
         minutes=minutes,
-        conversation=message.conversation,
-        message=message,
         step=step,
-        reason_code=reason_code,
         reason_params=params,
         at=at,
         by=by,
@@ -367,11 +370,27 @@ def message_mark_question(
     if is_question:
         _question_open(message, at=at, by=by)
     else:
-        for question in Commitment.objects.filter(
-            message=message, kind=Kind.QUESTION, state__in=ACTIVE_STATES
+        for question in Commitment.objects.about(message).filter(
+            kind=QUESTION, state__in=ACTIVE_STATES
         ):
             commitment_cancel(commitment=question, at=at, by=by, why="not a question")
     return message
+
+
+@transaction.atomic
+def message_no_reply_needed(*, commitment: Commitment, by: User, at: datetime) -> bool:
+    """The account manager's word that a client's message needs no answer ("thanks, received").
+
+    The reply timer closes without an automatic acknowledgement and leaves the
+    response statistics (nobody replied, and nobody had to); a miss already
+    recorded stays recorded. The message no longer counts as needing a reply.
+    """
+    if commitment.kind != FIRST_RESPONSE:
+        raise ValidationError(_("Only a reply to a client's message can be marked as not needed."))
+    if not commitment_cancel(commitment=commitment, at=at, by=by, why="no reply needed"):
+        return False
+    Message.objects.filter(pk=commitment.subject_id).update(needs_response=False)
+    return True
 
 
 def delivery_moment(client: Client, at: datetime) -> tuple[datetime, str]:
@@ -496,17 +515,18 @@ def acknowledgement_send(*, commitment: Commitment, at: datetime) -> OutboundMes
     ).update(action_at=None)
     if not claimed:
         return None  # met meanwhile, or another worker took it
-    message = commitment.message
-    contact = message.author_contact if message else None
+    message = Message.objects.select_related("author_contact", "conversation").get(
+        pk=commitment.subject_id
+    )
     text = template_text(
-        kind=TemplateKind.ACKNOWLEDGEMENT, client=commitment.client, contact=contact
+        kind=TemplateKind.ACKNOWLEDGEMENT, client=commitment.client, contact=message.author_contact
     )
     outbox = message_send(
         client=commitment.client,
         text=text,
         by=None,
         at=at,
-        conversation=commitment.conversation,
+        conversation=message.conversation,
         automatic=True,
     )
     commitment_meet(commitment=commitment, at=at, met_by=outbox.message)
