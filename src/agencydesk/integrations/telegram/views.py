@@ -31,7 +31,7 @@ def _page(request: HttpRequest, forms: dict[int, AssignForm] | None = None, stat
     forms = forms or {}
     for chat in unlinked:
         chat.kept = kept.get(chat.chat_id, 0)
-        chat.form = forms.get(chat.pk) or AssignForm(prefix=f"c{chat.pk}")
+        chat.form = forms.get(chat.pk) or AssignForm(prefix=f"c{chat.pk}", user=user)
     disconnected = selectors.chats_disconnected(user=user)  # type: ignore[arg-type]
     for chat in disconnected:
         chat.can_dismiss = (
@@ -62,7 +62,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_director:  # type: ignore[union-attr]
         raise PermissionDenied(_("Only a director or an administrator assigns chats."))
     chat = get_object_or_404(TelegramChat, pk=pk, client__isnull=True, user__isnull=True)
-    form = AssignForm(request.POST, prefix=f"c{chat.pk}")
+    form = AssignForm(request.POST, prefix=f"c{chat.pk}", user=request.user)
     if not form.is_valid():
         return _page(request, {chat.pk: form}, status=422)
     services.chat_assign(
