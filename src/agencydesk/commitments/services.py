@@ -42,8 +42,7 @@ def _audit(
     )
 
 
-@transaction.atomic(savepoint=False)
-def commitment_open(
+def commitment_build(
     *,
     kind: str,
     subject: models.Model,
@@ -58,10 +57,9 @@ def commitment_open(
     visible_from: datetime | None = None,
     action_at: datetime | None = None,
     step: int = 0,
-    by: User | None = None,
 ) -> Commitment:
-    """Open a commitment of ``kind`` about ``subject``, due ``minutes`` business minutes after
-    ``start_at`` in ``calendar``.
+    """A validated, unsaved commitment of ``kind`` about ``subject``, due ``minutes`` business
+    minutes after ``start_at`` in ``calendar``; :func:`commitments_save` opens it.
 
     Commitments counted in calendar days pass ``minutes=0`` and their own ``due_at``.
     """
@@ -87,15 +85,77 @@ def commitment_open(
         reason_params=reason_params or {},
     )
     full_clean_loaded(commitment)
-    commitment.save()
-    _audit(
-        commitment,
-        action="commitment.open",
-        by=by,
-        at=at,
-        changes={"kind": kind, "due_at": due_at.isoformat(), "owner": owner.pk if owner else None},
-    )
     return commitment
+
+
+@transaction.atomic(savepoint=False)
+def commitments_save(
+    commitments: list[Commitment], *, at: datetime, by: User | None = None
+) -> list[Commitment]:
+    """Open built commitments: one insert for all of them, one for their audit rows.
+
+    One event often opens several (a client's question opens a reply and an
+    answer); ingest pays two queries for them, not two per commitment.
+    """
+    if not commitments:
+        return commitments
+    Commitment.objects.bulk_create(commitments)
+    AuditLog.objects.bulk_create(
+        audit_rows(
+            [
+                (
+                    c,
+                    c.client_id,
+                    {
+                        "kind": c.kind,
+                        "due_at": c.due_at.isoformat(),
+                        "owner": c.owner_id,
+                    },
+                )
+                for c in commitments
+            ],
+            action="commitment.open",
+            actor=by,
+            at=at,
+        )
+    )
+    return commitments
+
+
+def commitment_open(
+    *,
+    kind: str,
+    subject: models.Model,
+    client: Client,
+    owner: User | None,
+    calendar: BusinessCalendar,
+    start_at: datetime,
+    minutes: int,
+    at: datetime,
+    reason_params: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+    visible_from: datetime | None = None,
+    action_at: datetime | None = None,
+    step: int = 0,
+    by: User | None = None,
+) -> Commitment:
+    """Open one commitment (see :func:`commitment_build`), audited."""
+    built = commitment_build(
+        kind=kind,
+        subject=subject,
+        client=client,
+        owner=owner,
+        calendar=calendar,
+        start_at=start_at,
+        minutes=minutes,
+        at=at,
+        reason_params=reason_params,
+        due_at=due_at,
+        visible_from=visible_from,
+        action_at=action_at,
+        step=step,
+    )
+    return commitments_save([built], at=at, by=by)[0]
 
 
 def _business_minutes(commitment: Commitment, a: datetime, b: datetime) -> float:

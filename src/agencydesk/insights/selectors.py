@@ -202,6 +202,10 @@ def reassign_choices(*, items: list[AttentionItem]) -> dict[int, list[tuple[str,
     return choices
 
 
+def _visible(qs: QuerySet[Any], user: User) -> QuerySet[Any]:
+    return qs if user.is_director else qs.filter(client__in=clients_visible_to(user).values("pk"))
+
+
 @dataclass
 class ManagerLoad:
     user: User
@@ -211,11 +215,16 @@ class ManagerLoad:
     breaches_week: int
 
 
-def director_overview(*, now: datetime) -> list[ManagerLoad]:
-    """Load per person: active, overdue, due in the next 24 hours, breaches in 7 days."""
+def director_overview(*, user: User, now: datetime) -> list[ManagerLoad]:
+    """Load per person: active, overdue, due in the next 24 hours, breaches in 7 days.
+
+    Counted over the clients ``user`` may see (a director sees them all).
+    """
     rows: dict[int | None, dict[str, Any]] = {
         row["owner"]: dict(row)
-        for row in Commitment.objects.filter(state__in=ACTIVE_STATES, visible_from__lte=now)
+        for row in _visible(
+            Commitment.objects.filter(state__in=ACTIVE_STATES, visible_from__lte=now), user
+        )
         .values("owner")
         .annotate(
             active=Count("id"),
@@ -226,7 +235,7 @@ def director_overview(*, now: datetime) -> list[ManagerLoad]:
     # Each person's breaches of the week are counted beside their row, on the
     # (owner, at) index: a count per person, never a scan of everybody's breaches.
     week = (
-        Breach.objects.filter(owner=OuterRef("pk"), at__gte=now - timedelta(days=7))
+        _visible(Breach.objects.filter(owner=OuterRef("pk"), at__gte=now - timedelta(days=7)), user)
         .order_by()
         .values("owner")
         .annotate(n=Count("pk"))
@@ -268,10 +277,6 @@ def _stats(label: str, rows: list[tuple[float, bool]]) -> ResponseStats:
     minutes = [m for m, _on_time in rows]
     within = sum(1 for _m, on_time in rows if on_time)
     return ResponseStats(label, len(rows), statistics.median(minutes), within / len(rows))
-
-
-def _visible(qs: QuerySet[Any], user: User) -> QuerySet[Any]:
-    return qs if user.is_director else qs.filter(client__in=clients_visible_to(user).values("pk"))
 
 
 def response_stats(

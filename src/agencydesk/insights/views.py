@@ -44,7 +44,7 @@ def team(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     if not me.is_director:
         raise PermissionDenied(_("The team view is for directors."))
-    loads = director_overview(now=timezone.now())
+    loads = director_overview(user=me, now=timezone.now())
     template = "insights/_team_table.html" if request.htmx else "insights/team.html"  # type: ignore[attr-defined]
     return render(request, template, {"loads": loads})
 

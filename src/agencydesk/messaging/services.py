@@ -25,7 +25,12 @@ from agencydesk.calendars.selectors import (
 )
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
-from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
+from agencydesk.commitments.services import (
+    commitment_build,
+    commitment_cancel,
+    commitment_meet,
+    commitments_save,
+)
 from agencydesk.core.services import full_clean_loaded
 from agencydesk.core.validators import TELEGRAM_TEXT_MAX_LENGTH, telegram_length
 from agencydesk.messaging.choices import (
@@ -97,7 +102,6 @@ def _author(client: Client, author: str, *, inbound: bool) -> tuple[Contact | No
     return None, next(iter(by_username + users), None)
 
 
-@transaction.atomic
 def message_record(
     *,
     client: Client,
@@ -129,65 +133,63 @@ def message_record(
     """
     if sent_at.tzinfo is None:
         raise ValidationError({"sent_at": _("Give the time zone of the moment, e.g. +03:00.")})
-    same_id = _same_external_id(
-        client=client, channel=channel, source=source, external_id=external_id
-    )
-    if same_id is not None:
-        # Almost every message is new: ask for the id alone, load the row only for a repeat.
-        seen = same_id.values("pk")[:1]
-        if seen:
-            return Recorded(Message.objects.get(pk=seen[0]["pk"]), created=False)
-    conversation = conversation_for(
-        client=client, channel=channel, key=conversation_key, at=at, topic=topic
-    )
-    inbound = direction == Direction.IN
-    if author_contact is not None or author_user is not None:
-        # The caller knows who wrote (a channel that maps its own accounts): ``author`` is a label.
-        contact, user = author_contact, author_user
-    else:
-        contact, user = _author(client, author, inbound=inbound)
-    event = kind == MessageKind.EVENT
-    is_question = inbound and not event and looks_like_question(text)
-    message = Message(
-        conversation=conversation,
-        client=client,
-        channel=channel,
-        direction=direction,
-        kind=kind,
-        author_contact=contact,
-        author_user=None if inbound else user,
-        author_label=author,
-        sent_at=sent_at,
-        text=text,
-        attachments=attachments or [],
-        external_id=external_id or None,
-        needs_response=(not event)
-        and (inbound if needs_response is None else (inbound and needs_response)),
-        is_question=is_question,
-        awaiting_client=(not inbound) and (not event) and awaiting_client,
-        source=source,
-        created_at=at,
-    )
-    # The external id constraints are checked by the database: see below.
-    full_clean_loaded(message)
+    # Almost every message is new: the insert itself finds a repeated external id
+    # (the database's unique constraints), which rolls back whatever this
+    # message had started; the first record is then returned as it is.
     try:
         with transaction.atomic():
+            conversation = conversation_for(
+                client=client, channel=channel, key=conversation_key, at=at, topic=topic
+            )
+            inbound = direction == Direction.IN
+            if author_contact is not None or author_user is not None:
+                # The caller knows who wrote (a channel that maps its own accounts): ``author`` is a label.
+                contact, user = author_contact, author_user
+            else:
+                contact, user = _author(client, author, inbound=inbound)
+            event = kind == MessageKind.EVENT
+            is_question = inbound and not event and looks_like_question(text)
+            message = Message(
+                conversation=conversation,
+                client=client,
+                channel=channel,
+                direction=direction,
+                kind=kind,
+                author_contact=contact,
+                author_user=None if inbound else user,
+                author_label=author,
+                sent_at=sent_at,
+                text=text,
+                attachments=attachments or [],
+                external_id=external_id or None,
+                needs_response=(not event)
+                and (inbound if needs_response is None else (inbound and needs_response)),
+                is_question=is_question,
+                awaiting_client=(not inbound) and (not event) and awaiting_client,
+                source=source,
+                created_at=at,
+            )
+            # The external id constraints are checked by the database: see the except below.
+            full_clean_loaded(message)
             message.save()
+            if event:
+                return Recorded(message, created=True)
+            if conversation.last_message_at is None or sent_at > conversation.last_message_at:
+                Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
+            first = None
+            if inbound:
+                first = _after_inbound(message, at=at)
+            else:
+                _after_outbound(message, at=at, by=user, answers_questions=answers_questions)
+            return Recorded(message, created=True, first_response=first)
     except IntegrityError:
-        # A concurrent request recorded the same external id first.
-        if same_id is not None:
-            return Recorded(same_id.get(), created=False)
-        raise
-    if event:
-        return Recorded(message, created=True)
-    if conversation.last_message_at is None or sent_at > conversation.last_message_at:
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
-    first = None
-    if inbound:
-        first = _after_inbound(message, at=at)
-    else:
-        _after_outbound(message, at=at, by=user, answers_questions=answers_questions)
-    return Recorded(message, created=True, first_response=first)
+        same_id = _same_external_id(
+            client=client, channel=channel, source=source, external_id=external_id
+        )
+        first_record = same_id.first() if same_id is not None else None
+        if first_record is None:
+            raise
+        return Recorded(first_record, created=False)
 
 
 def _same_external_id(
@@ -239,10 +241,12 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
             commitment_meet(commitment=active, at=at, met_by=message)
         else:
             touched_later = touched_later or active.kind == KEEP_IN_TOUCH
+    # What this message opens is written in one insert (and one for the audit rows).
+    opened = []
     if live and not touched_later:
-        _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=None)
+        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
     if message.needs_response and first is None:
-        first = commitment_open(
+        first = commitment_build(
             kind=FIRST_RESPONSE,
             subject=message,
             client=client,
@@ -257,18 +261,20 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
             },
             at=at,
         )
+        opened.append(first)
     if message.is_question:
-        _question_open(message, at=at, by=None)
+        opened.append(_question_build(message, at=at))
+    commitments_save(opened, at=at)
     return first if message.needs_response else None
 
 
-def _question_open(message: Message, *, at: datetime, by: User | None) -> Commitment:
+def _question_build(message: Message, *, at: datetime) -> Commitment:
     client = message.client
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
     minutes = business_day_minutes(engine, message.sent_at)
     due_at = engine.add(message.sent_at, minutes)
-    return commitment_open(
+    return commitment_build(
         kind=QUESTION,
         subject=message,
         client=client,
@@ -280,7 +286,6 @@ def _question_open(message: Message, *, at: datetime, by: User | None) -> Commit
         action_at=due_at,  # escalation happens when it falls due
         reason_params={"excerpt": message.text[:120]},
         at=at,
-        by=by,
     )
 
 
@@ -304,17 +309,17 @@ def _after_outbound(
         if active.kind in (FOLLOW_UP, CALL):
             step = max(step, active.step + 1)
         commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
+    opened = []
     if not touched_later:
-        _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=by)
+        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
     if message.awaiting_client:
-        _follow_up_open(message, step=step, at=at, by=by)
+        opened.append(_follow_up_build(message, step=step, at=at))
+    commitments_save(opened, at=at, by=by)
 
 
-def _keep_in_touch_open(
-    client: Client, *, touched_at: datetime, at: datetime, by: User | None
-) -> Commitment:
+def _keep_in_touch_build(client: Client, *, touched_at: datetime, at: datetime) -> Commitment:
     days = client.keep_in_touch_days
-    return commitment_open(
+    return commitment_build(
         kind=KEEP_IN_TOUCH,
         subject=client,
         client=client,
@@ -326,11 +331,10 @@ def _keep_in_touch_open(
         visible_from=days_later(touched_at, max(days - KEEP_IN_TOUCH_WARN_DAYS, 1)),
         reason_params={"days": days},
         at=at,
-        by=by,
     )
 
 
-def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | None) -> None:
+def _follow_up_build(message: Message, *, step: int, at: datetime) -> Commitment:
     """The agency waits for the client: follow up after N working hours, after two a call."""
     client = message.client
     calendar = client_calendar(client)
@@ -340,7 +344,7 @@ def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | Non
     else:
         kind, minutes = FOLLOW_UP, client.follow_up_hours * 60
         params = {"hours": client.follow_up_hours, "step": step}
-    commitment_open(
+    return commitment_build(
         kind=kind,
         subject=message,
         client=client,
@@ -351,7 +355,6 @@ def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | Non
         step=step,
         reason_params=params,
         at=at,
-        by=by,
     )
 
 
@@ -368,7 +371,7 @@ def message_mark_question(
     message.question_marked_by = by
     message.save(update_fields=["is_question", "question_marked_by"])
     if is_question:
-        _question_open(message, at=at, by=by)
+        commitments_save([_question_build(message, at=at)], at=at, by=by)
     else:
         for question in Commitment.objects.about(message).filter(
             kind=QUESTION, state__in=ACTIVE_STATES
