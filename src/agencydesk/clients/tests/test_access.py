@@ -119,16 +119,36 @@ def test_reads_of_a_clients_data_answer_nothing_to_someone_who_may_not_see_it(pe
         client_export(user=outsider, client=hidden)
 
 
-def test_the_admin_lists_only_the_clients_a_staff_member_may_see(client, people, clients):
+def test_the_admin_lists_only_what_a_staff_member_may_see(client, people, clients, now):
+    from django.contrib.auth.models import Permission
+
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.messaging.models import Message
+
+    for key in ("ordinary", "other"):
+        message_record(
+            client=clients[key], channel="email", direction="in", sent_at=now, text="Hi?", at=now
+        )
     staff_am = people["am"]
     staff_am.is_staff = True
     staff_am.save()
-    from django.contrib.auth.models import Permission
-
-    staff_am.user_permissions.add(Permission.objects.get(codename="view_client"))
+    codenames = ["view_client", "view_message", "view_commitment"]
+    staff_am.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(staff_am)
+
     page = client.get(reverse("admin:clients_client_changelist")).content.decode()
     assert "Confidential, run by am" in page
     assert "Confidential, other am" not in page
     response = client.get(reverse("admin:clients_client_change", args=[clients["other"].pk]))
     assert response.status_code in (302, 404)
+
+    for model, name in ((Message, "messaging_message"), (Commitment, "commitments_commitment")):
+        page = client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        seen = model.objects.get(client=clients["ordinary"]) if model is Message else None
+        hidden = model.objects.filter(client=clients["other"])
+        assert hidden.exists()
+        for row in hidden:
+            assert reverse(f"admin:{name}_change", args=[row.pk]) not in page
+        shown = [seen] if seen else model.objects.filter(client=clients["ordinary"])
+        for row in shown:
+            assert reverse(f"admin:{name}_change", args=[row.pk]) in page
