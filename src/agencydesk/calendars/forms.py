@@ -11,6 +11,9 @@ from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import parse_intervals
 from agencydesk.calendars.models import BusinessCalendar
 from agencydesk.calendars.services import calendar_check
+from agencydesk.core.forms import model_fields_form
+
+CALENDAR_FORM_FIELDS = ["timezone", "hours", "country", "subdivision"]
 
 
 @lru_cache(maxsize=1)
@@ -23,12 +26,10 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(n, n.replace("_", " ")) for n in names]
 
 
-class CalendarForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+class CalendarForm(model_fields_form(BusinessCalendar, CALENDAR_FORM_FIELDS)):  # type: ignore[misc]
+    """A calendar's settings: cleaned values for the service, the calendar itself untouched."""
 
-    class Meta:
-        model = BusinessCalendar
-        fields = ["timezone", "hours", "country", "subdivision"]
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
 
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "").strip().upper()
