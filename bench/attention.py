@@ -5,8 +5,8 @@ Run: ``cd /work/main && .venv/bin/python bench/attention.py [--sizes 200000,2000
 For each database (SQLite: a data dir per size it creates; PostgreSQL: a database
 per size it creates on the server at ``POSTGRES_URL`` when set, else on a
 throw-away cluster it starts the way ``./dev`` does, else it is skipped) and
-each size it runs ``agencydesk manage migrate`` and ``agencydesk manage
-bench_data --clients 1000 --messages SIZE`` with one fixed ``--now``
+each size it runs ``agencydesk manage migrate`` and ``bench/bench_data.py
+--clients 1000 --messages SIZE`` with one fixed ``--now``
 (PostgreSQL also gets ``--analyze``: VACUUM ANALYZE, what autovacuum does after
 a bulk load; SQLite gets nothing, as in production). Then one worker process
 per size, each with its own connection, measures the sizes side by side in
@@ -41,6 +41,7 @@ from typing import Any
 
 BIN = Path(sys.executable).parent
 AGENCYDESK = str(BIN / "agencydesk")
+BENCH_DATA = [sys.executable, str(Path(__file__).resolve().parent / "bench_data.py")]
 TODAY_TARGET_MS = 20.0
 OVERVIEW_TARGET_MS = 50.0
 DRIFT = 0.20
@@ -291,7 +292,7 @@ def bench_database(
         env = envs[size]
         run([AGENCYDESK, "manage", "migrate", "--noinput", "-v0"], env)
         command = [
-            AGENCYDESK, "manage", "bench_data", "--reset", "--clients", str(args.clients),
+            *BENCH_DATA, "--reset", "--clients", str(args.clients),
             "--messages", str(size), "--seed", str(args.seed), "--now", now,
         ]  # fmt: skip
         if label == "PostgreSQL":

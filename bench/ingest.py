@@ -5,7 +5,7 @@ Run: ``cd /work/main && .venv/bin/python bench/ingest.py [--requests 3000] [--du
 What it does, all on 127.0.0.1, in a temporary folder it deletes afterwards:
 
 1. a fresh data dir: ``agencydesk manage migrate``, a realistic agency with
-   ``agencydesk manage bench_data`` (300 clients, 20,000 messages of history,
+   ``bench/bench_data.py`` (300 clients, 20,000 messages of history,
    10 account managers, 2 directors), ``agencydesk token create`` for a director;
 2. ``agencydesk serve`` (waitress, ``--threads``, ``--connections``, the
    in-process task worker and clock as in production) under
@@ -60,6 +60,7 @@ from typing import Any
 
 BIN = Path(sys.executable).parent
 AGENCYDESK = str(BIN / "agencydesk")
+BENCH_DATA = [sys.executable, str(Path(__file__).resolve().parent / "bench_data.py")]
 HOST = "127.0.0.1"
 
 WRAPPER = '''
@@ -551,7 +552,7 @@ def main() -> int:
         run([AGENCYDESK, "manage", "migrate", "--noinput", "-v0"], env)
         run(
             [
-                AGENCYDESK, "manage", "bench_data", "-v0", "--clients", str(args.clients),
+                *BENCH_DATA, "-v0", "--clients", str(args.clients),
                 "--messages", str(args.history), "--managers", "10", "--seed", str(args.seed),
             ],
             env,

@@ -1,6 +1,6 @@
-"""``agencydesk manage bench_data``: a large, realistic data set for benchmarks, fast.
+"""``python bench/bench_data.py``: a large, realistic data set for benchmarks, fast.
 
-    agencydesk manage bench_data --clients 1000 --messages 2000000 [--managers 50]
+    python bench/bench_data.py --clients 1000 --messages 2000000 [--managers 50]
         [--months 6] [--seed 1] [--reset] [--batch 5000] [--now 2026-03-10T12:00:00+03:00]
         [--analyze] [--keep-indexes] [--plain]
 
@@ -1198,7 +1198,7 @@ class Generator:
             else:
                 marks = ", ".join(["%s"] * len(fields))
                 # names come from the model's own _meta, quoted
-                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
                 cursor.executemany(sql, rows)
             self.timing["insert"] += time.perf_counter() - t1
         return ids
@@ -1213,7 +1213,7 @@ class Generator:
             )
             return np.sort(np.array([row[0] for row in cursor.fetchall()], dtype=np.int64))
         quote = connection.ops.quote_name
-        cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")  # noqa: S608
+        cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")
         top = cursor.fetchone()[0] or 0
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         row = cursor.fetchone()
