@@ -10,12 +10,16 @@ from rich.console import Console
 from benchdata.backlog import BacklogPlanner
 from benchdata.base import BACKLOG, DAY, _us
 from benchdata.history import HistoryPlanner
+from benchdata.ledger import LedgerPlanner
 from benchdata.loader import Loader
 from benchdata.planning import PeoplePlanner
+from benchdata.rules import Rules
 from benchdata.tables import TableWriter
 
 
-class Generator(PeoplePlanner, BacklogPlanner, HistoryPlanner, TableWriter, Loader):
+class Generator(
+    PeoplePlanner, BacklogPlanner, HistoryPlanner, LedgerPlanner, Rules, TableWriter, Loader
+):
     """Plans the rows (the planner mixins), then writes them (the writer mixins)."""
 
     def __init__(

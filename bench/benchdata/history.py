@@ -6,34 +6,69 @@ from typing import Any
 
 import numpy as np
 
-from benchdata.base import BREACHED, DAY, FOLLOW_UP, FR, KIT, MET, MINUTE, NONE, OPEN, QUESTION, US
+from benchdata.base import DAY, MINUTE, NONE
 from benchdata.texts import ACK, ASK, REPLY, SAY, TOUCH, WAIT
+
+MAX_ROUNDS = 40  # rounds of new episodes, then of touches, before the history is full
 
 
 class HistoryPlanner:
     def _plan_history(self, target: int) -> dict[str, Any]:
-        """``target`` messages in episodes before the backlog window, with their commitments."""
+        """``target`` messages in episodes before the backlog window, with their commitments.
+
+        Episodes of one client never overlap, so that each one's commitments are
+        exactly what the rules make of its messages (a reply in another
+        episode would meet them otherwise); the count is made exact with
+        one-message touches in the gaps between episodes.
+        """
         rng = self.rng
-        if target <= 0:
-            return self._explode(self._episodes(0), rng)
-        parts: list[dict[str, np.ndarray]] = []
+        kept = self._episodes(0)
         total = 0
-        while total < target:
-            ep = self._episodes(max(int((target - total) / 2.8 * 1.05) + 16, 64))
-            sizes = ep["size"]
-            room = target - total
-            take = int(np.searchsorted(np.cumsum(sizes), room, side="right"))
-            ep = {k: v[:take] for k, v in ep.items()}
-            parts.append(ep)
-            total += int(ep["size"].sum())
-            if take < len(sizes):
+        for _round in range(MAX_ROUNDS):
+            if total >= target:
                 break
-        ep = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-        filler = target - int(ep["size"].sum())
-        if filler > 0:  # top up with one-message touches so the count is exact
-            extra = self._episodes(filler, touches_only=True)
-            ep = {k: np.concatenate([ep[k], extra[k]]) for k in ep}
+            kept = self._apart(
+                kept, self._episodes(max(int((target - total) / 2.8 * 1.05) + 16, 64))
+            )
+            total = int(kept["size"].sum())
+        # exact count: the episodes in the order they were planned, as many as fit
+        take = int(np.searchsorted(np.cumsum(kept["size"]), target, side="right"))
+        ep = {k: v[:take] for k, v in kept.items()}
+        for _round in range(MAX_ROUNDS):
+            filler = target - int(ep["size"].sum())
+            if filler <= 0:
+                break
+            n = len(ep["size"])
+            both = self._apart(ep, self._episodes(2 * filler + 16, touches_only=True))
+            ep = {k: v[: n + filler] for k, v in both.items()}
+        if int(ep["size"].sum()) != target:
+            raise RuntimeError(f"no room for {target:,} messages in the clients' history")
         return self._explode(ep, rng)
+
+    def _apart(
+        self, kept: dict[str, np.ndarray], new: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """``kept`` and the episodes of ``new`` that overlap no other episode of their client."""
+        base = self.start_us - 1000 * DAY
+        span = self.history_end - base + DAY
+
+        def key(ep: dict[str, np.ndarray], field: str) -> np.ndarray:
+            return ep["client"].astype(np.int64) * span + (ep[field] - base)
+
+        start, end = key(new, "t0"), key(new, "last")
+        # Among the new: in time order per client, each one after every earlier one's end.
+        order = np.argsort(start, kind="stable")
+        latest = np.maximum.accumulate(end[order])
+        ok = np.empty(len(start), dtype=bool)
+        ok[order] = start[order] > np.r_[np.iinfo(np.int64).min, latest[:-1]]
+        # Against the kept (apart already, so sorted by start they are sorted by end too).
+        k_start, k_end = key(kept, "t0"), key(kept, "last")
+        k_order = np.argsort(k_start)
+        k_start, k_end = k_start[k_order], k_end[k_order]
+        if len(k_start):
+            before = np.searchsorted(k_start, end, side="right") - 1
+            ok &= ~((before >= 0) & (k_end[np.maximum(before, 0)] >= start))
+        return {k: np.concatenate([kept[k], new[k][ok]]) for k in kept}
 
     def _episodes(self, n: int, touches_only: bool = False) -> dict[str, np.ndarray]:
         rng = self.rng
@@ -54,12 +89,16 @@ class HistoryPlanner:
         slow = rng.random(n) < 0.03
         reply = np.where(slow, rng.uniform(30, 600, n), reply)
         met = self._add(client, t_in, reply)
-        ack_minutes = self.cl_ack[client]
-        ack = part & (reply > ack_minutes)
-        ack_at = self._add(client, t_in, ack_minutes.astype(np.float64))
+        ack_at = np.full(n, NONE)
+        ack_at[part] = self._ack_at(client[part], t_in[part])
+        # The desk acknowledges when nobody has replied by then; that meets the first response.
+        ack = part & (met > ack_at)
+        closed = np.where(ack, ack_at, met)
         n_out = 1 + (rng.random(n) < 0.35)
+        # The client's further messages come while the first response is still open: one
+        # after it would open a first response of its own.
         in_gap = (
-            np.minimum((met - t_in) * 0.8 / n_in, 5 * MINUTE) * rng.uniform(0.3, 1, n)
+            np.minimum((closed - t_in) * 0.8 / n_in, 5 * MINUTE) * rng.uniform(0.3, 1, n)
         ).astype(np.int64)
         out_gap = (rng.uniform(1, 15, n) * MINUTE).astype(np.int64)
         last = np.where(part, met + (n_out - 1) * out_gap, t0)
@@ -69,7 +108,7 @@ class HistoryPlanner:
             "client": client, "conv": conv, "agency": agency, "wait": wait, "part": part,
             "t0": t0, "t_in": t_in, "n_in": n_in, "q_first": q_first, "reply": reply,
             "met": met, "ack": ack, "ack_at": ack_at, "n_out": n_out, "in_gap": in_gap,
-            "out_gap": out_gap, "size": size,
+            "out_gap": out_gap, "size": size, "last": last,
         }  # fmt: skip
         return {k: v[keep] for k, v in ep.items()}
 
@@ -116,144 +155,4 @@ class HistoryPlanner:
             "t": t, "conv": ep["conv"][e], "in": is_in, "auto": is_ack, "q": q,
             "await": wait, "cat": cat, "author": author,
         }  # fmt: skip
-        # Commitments of the episodes (keep in touch comes later, over all messages).
-        first_in = start + ep["agency"]
-        first_out = first_in + ep["n_in"] + ep["ack"]
-        parts = ep["part"]
-        rows: list[dict[str, np.ndarray]] = []
-        # first response: opened by the first client message, met by the first reply
-        c = ep["client"][parts]
-        t_in, met, reply = ep["t_in"][parts], ep["met"][parts], ep["reply"][parts]
-        frm = self.cl_frm[c]
-        due = self._add(c, t_in, frm.astype(np.float64))
-        rows.append(
-            self._met_rows(
-                FR, c, ep["conv"][parts], first_in[parts], t_in, frm, due, met,
-                first_out[parts], reply, reply - frm,
-            )
-        )  # fmt: skip
-        # questions: every client message that asks, met by the reply
-        qi = np.flatnonzero(q)
-        qe = e[qi]
-        c = client[qi]
-        bdm = self.cal_day_minutes[self.cl_cal[c]]
-        due = self._add(c, t[qi], bdm.astype(np.float64))
-        met_q = ep["met"][qe]
-        spent = np.maximum(self._between(c, t[qi], met_q), 0.0)
-        rows.append(
-            self._met_rows(
-                QUESTION, c, msgs["conv"][qi], qi, t[qi], bdm, due, met_q, first_out[qe], spent,
-                spent - bdm,
-            )
-        )  # fmt: skip
-        # follow-ups: the agency waits for the client, who answers
-        wi = np.flatnonzero(ep["wait"])
-        c = ep["client"][wi]
-        minutes = self.cl_fuh[c] * 60
-        due = self._add(c, ep["t0"][wi], minutes.astype(np.float64))
-        spent = np.maximum(self._between(c, ep["t0"][wi], ep["t_in"][wi]), 0.0)
-        rows.append(
-            self._met_rows(
-                FOLLOW_UP, c, ep["conv"][wi], start[wi], ep["t0"][wi], minutes, due,
-                ep["t_in"][wi], first_in[wi], spent, spent - minutes,
-            )
-        )  # fmt: skip
-        com = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
-        return {"msgs": msgs, "n": n, "com": com}
-
-    def _met_rows(
-        self,
-        kind: int,
-        client: np.ndarray,
-        conv: np.ndarray,
-        msg: np.ndarray,
-        start: np.ndarray,
-        minutes: np.ndarray,
-        due: np.ndarray,
-        met: np.ndarray,
-        met_by: np.ndarray,
-        spent: np.ndarray,
-        late: np.ndarray,
-    ) -> dict[str, np.ndarray]:
-        n = len(client)
-        late_mask = met > due
-        breached = np.where(late_mask, due + np.minimum(10 * US, (met - due) // 2), NONE)
-        owner = self.cl_am[client]
-        return {
-            "kind": np.full(n, kind), "client": client, "owner": owner, "conv": conv,
-            "msg": msg, "start": start, "minutes": minutes, "due": due, "visible": start,
-            "action": np.full(n, NONE), "state": np.full(n, MET), "breached": breached,
-            "esc": np.zeros(n, np.int64), "step": np.zeros(n, np.int64),
-            "breach_owner": owner, "breach_due": due, "met": met, "met_by": met_by,
-            "spent": spent, "late": np.where(late_mask, np.maximum(late, 0.0), np.nan),
-        }  # fmt: skip
-
-    def _merge(self, history: dict[str, Any], backlog: dict[str, Any]) -> None:
-        """One message table in time order; commitments re-pointed at the sorted rows."""
-        h, b = history["msgs"], backlog
-        n_h = history["n"]
-        raw = {k: np.concatenate([h[k], b[k]]) if b["n"] else h[k] for k in h}
-        order = np.argsort(raw["t"], kind="stable")
-        where = np.empty_like(order)
-        where[order] = np.arange(len(order))  # planned index -> sorted row
-        self.msg = {k: v[order] for k, v in raw.items()}
-        self.msg["client"] = self.cv_client[self.msg["conv"]]
-        hc, bc = history["com"], b["com"]
-        n_b = len(bc["kind"])
-        blank = {
-            "met": np.full(n_b, NONE), "met_by": np.full(n_b, -1), "spent": np.full(n_b, np.nan),
-            "late": np.full(n_b, np.nan),
-        }  # fmt: skip
-        bc = {**bc, **blank}
-        for key in ("msg", "met_by"):
-            hc[key] = np.where(hc[key] >= 0, where[np.maximum(hc[key], 0)], -1)
-            bc[key] = np.where(bc[key] >= 0, where[n_h + np.maximum(bc[key], 0)], -1)
-        self.com = {k: np.concatenate([hc[k], bc[k].astype(hc[k].dtype)]) for k in hc}
-
-    def _plan_keep_in_touch(self) -> None:
-        """Every real outbound message restarts "keep in touch"; the client's next one meets it."""
-        m = self.msg
-        out = np.flatnonzero(~m["in"] & ~m["auto"])
-        order = np.lexsort((m["t"][out], m["client"][out]))
-        out = out[order]
-        client = m["client"][out]
-        t = m["t"][out]
-        last = np.r_[client[1:] != client[:-1], True]
-        nxt = np.r_[out[1:], -1]
-        nxt[last] = -1
-        days = self.cl_kit[client]
-        due = t + days * DAY
-        visible = t + np.maximum(days - 2, 1) * DAY
-        met = np.where(last, NONE, m["t"][np.maximum(nxt, 0)])
-        spent = np.where(last, np.nan, self._between(client, t, np.where(last, t, met)))
-        late_mask = ~last & (met > due)
-        late = np.where(
-            late_mask,
-            np.maximum(self._between(client, due, np.where(late_mask, met, due)), 0),
-            np.nan,
-        )
-        active_breached = last & (due <= self.now_us)
-        breached = np.where(late_mask | active_breached, due + 10 * US, NONE)
-        state = np.where(last, np.where(active_breached, BREACHED, OPEN), MET)
-        n = len(out)
-        owner = self.cl_am[client]
-        rows = {
-            "kind": np.full(n, KIT), "client": client, "owner": owner, "conv": np.full(n, -1),
-            "msg": np.full(n, -1), "start": t, "minutes": np.zeros(n, np.int64), "due": due,
-            "visible": visible, "action": np.full(n, NONE), "state": state, "breached": breached,
-            "esc": np.zeros(n, np.int64), "step": np.zeros(n, np.int64), "breach_owner": owner,
-            "breach_due": due, "met": met, "met_by": nxt, "spent": spent, "late": late,
-        }  # fmt: skip
-        self.com = {
-            k: np.concatenate([self.com[k], rows[k].astype(self.com[k].dtype)]) for k in rows
-        }
-
-    def _finish_commitments(self) -> None:
-        com = self.com
-        com["opened"] = com["start"] + 200_000  # recorded a moment after the message
-        order = np.argsort(com["opened"], kind="stable")
-        self.com = {k: v[order] for k, v in com.items()}
-        self.breach_rows = np.flatnonzero(self.com["breached"] != NONE)
-        self.breach_rows = self.breach_rows[np.argsort(self.com["breached"][self.breach_rows])]
-        self.auto_rows = np.flatnonzero(self.msg["auto"])
-        self.rng_text = self.rng.integers(0, 1 << 30, size=len(self.msg["t"]))
+        return self._episode_commitments(ep, msgs, start, e)

@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from agencydesk.calendars.engine import WorkCalendar
 from agencydesk.calendars.models import BusinessCalendar
-from agencydesk.calendars.selectors import business_day_minutes, calendar_engine
 from benchdata.base import CALENDAR_PREFIX, CALENDAR_SHARE, CALENDARS, DAY, MINUTE, US, USER_PREFIX
 from benchdata.texts import FIRST, LAST
 
@@ -38,18 +36,6 @@ class PeoplePlanner:
         # The default calendar speaks the agency's language when it is one we have texts in.
         self.cal_lang = [{"Europe/Kyiv": "uk", "Europe/Sofia": "bg"}.get(default.timezone, "ru")]
         self.cal_lang += [lang for *_rest, lang in CALENDARS]
-
-    def _engines(self) -> None:
-        # The shared calendars are not saved yet: build their engines directly
-        # (the engine cache is keyed by primary key).
-        self.engines = [calendar_engine(self.calendars[0])] + [
-            WorkCalendar(timezone=c.timezone, hours=c.hours, country=c.country)
-            for c in self.calendars[1:]
-        ]
-        self.cal_day_minutes = np.array([business_day_minutes(e) for e in self.engines])
-        self.cal_offset = np.array(
-            [int(self.now.astimezone(e.tz).utcoffset().total_seconds()) for e in self.engines]  # type: ignore[union-attr]
-        )
 
     def _plan_people(self) -> None:
         rng, m = self.rng, self.n_managers
@@ -159,27 +145,3 @@ class PeoplePlanner:
         minute = np.where(office, rng.uniform(9 * 60, 18 * 60, n), rng.uniform(7 * 60, 23 * 60, n))
         local = day * DAY + (minute * MINUTE).astype(np.int64)
         return np.clip(local - offset, lo_arr, hi)
-
-    def _add(self, clients: np.ndarray, starts: np.ndarray, minutes: np.ndarray) -> np.ndarray:
-        """``engine.add_many`` per calendar of each client."""
-        out = np.empty(len(starts), dtype=np.int64)
-        cals = self.cl_cal[clients]
-        for k, engine in enumerate(self.engines):
-            mask = cals == k
-            if mask.any():
-                moments = starts[mask].view("datetime64[us]")
-                out[mask] = engine.add_many(moments, minutes[mask]).view(np.int64)
-        return out
-
-    def _between(self, clients: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Business minutes from ``a`` to ``b`` per calendar of each client."""
-        out = np.empty(len(a), dtype=np.float64)
-        cals = self.cl_cal[clients]
-        for k, engine in enumerate(self.engines):
-            mask = cals == k
-            if mask.any():
-                diff = engine.between_many(
-                    a[mask].view("datetime64[us]"), b[mask].view("datetime64[us]")
-                )
-                out[mask] = diff.view(np.int64) / MINUTE
-        return out
