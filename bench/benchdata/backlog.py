@@ -37,12 +37,12 @@ class BacklogPlanner:
             k = int(rng.integers(3, 10))
             first_conv, n_conv = int(self.cl_conv_start[c]), int(self.cl_conv_n[c])
             convs = list(range(first_conv, first_conv + n_conv))
-            follow = n_conv >= 2 and rng.random() < 0.3
+            follow = n_conv >= 2 and rng.random() < 0.4
             fu_conv = convs[-1] if follow else -1
             in_convs = [v for v in convs if v != fu_conv]
             n_q = k - 1 - int(follow)
             n_plain = max(1, round(n_q * 0.5))
-            waits = (3 if rng.random() < 0.25 else 1) if follow else 0
+            waits = (3 if rng.random() < 0.4 else 1) if follow else 0
             if budget < 2 * (n_plain + n_q) + waits:
                 continue  # a tiny --messages: not every client gets a backlog
             times = np.sort(

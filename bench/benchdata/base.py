@@ -22,9 +22,15 @@ REBUILD_INDEXES_FROM = 50_000  # rows: load an empty table first, index it after
 # Shared calendars besides the agency default: name, zone, hours, country, language.
 CALENDARS = [
     ("Almaty", "Asia/Almaty", "mon-fri 09:00-18:00", "KZ", "ru"),
-    ("Kyiv", "Europe/Kyiv", "mon-fri 09:00-13:00,14:00-18:00", "UA", "uk"),
+    (
+        "Kyiv",
+        "Europe/Kyiv",
+        "mon-thu 09:00-13:00,14:00-18:00; fri 09:00-13:00,14:00-16:45",
+        "UA",
+        "uk",
+    ),
     ("Sofia", "Europe/Sofia", "mon-fri 09:30-18:30", "BG", "bg"),
-    ("London", "Europe/London", "mon-fri 09:00-17:30", "GB", "en"),
+    ("London", "Europe/London", "mon-thu 09:00-17:30; fri 09:00-16:00", "GB", "en"),
 ]
 CALENDAR_SHARE = [0.5, 0.14, 0.14, 0.12, 0.10]  # default first
 

@@ -86,8 +86,8 @@ class HistoryPlanner:
         n_in = 1 + (rng.random(n) < 0.35) + (rng.random(n) < 0.12)
         q_first = rng.random(n) < 0.35
         reply = np.clip(rng.lognormal(np.log(4.0), 0.9, n), 0.2, 2000)  # business minutes
-        slow = rng.random(n) < 0.03
-        reply = np.where(slow, rng.uniform(30, 600, n), reply)
+        slow = rng.random(n) < 0.04
+        reply = np.where(slow, rng.uniform(30, 1200, n), reply)  # some take two days
         met = self._add(client, t_in, reply)
         ack_at = np.full(n, NONE)
         ack_at[part] = self._ack_at(client[part], t_in[part])
