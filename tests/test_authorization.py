@@ -116,6 +116,10 @@ TABLE: dict[str, Row] = {
     "insights:today": Row("GET", "/today/", SIGNED_IN),
     "insights:team": Row("GET", "/team/", DIRECTORS),
     "insights:responses": Row("GET", "/responses/", SIGNED_IN),
+    # {item} is the account manager's first response to the client's message.
+    "commitments:act": Row(
+        "POST", "/today/{item}/act/", writes(302), {"action": "done", "reason": "По телефону"}
+    ),
     "messaging:timeline": Row("GET", "/clients/{client}/messages/", reads()),
     "messaging:send": Row(
         "POST", "/clients/{client}/messages/send/", writes(302), {"text": "Готово"}
@@ -261,6 +265,30 @@ TABLE: dict[str, Row] = {
         "GET", "/api/v1/clients/{client}/messages", reads(out=API)
     ),
     "GET /api/v1/attention": Row("GET", "/api/v1/attention", API_SIGNED_IN),
+    "POST /api/v1/attention/{item_id}/done": Row(
+        "POST",
+        "/api/v1/attention/{item}/done",
+        writes(200, out=API),
+        {"reason": "Ответили по телефону"},
+        json=True,
+    ),
+    "POST /api/v1/attention/{item_id}/snooze": Row(
+        "POST",
+        "/api/v1/attention/{item}/snooze",
+        writes(200, out=API),
+        {"until": "{tomorrow}"},
+        json=True,
+    ),
+    "POST /api/v1/attention/{item_id}/reassign": Row(
+        "POST",
+        "/api/v1/attention/{item}/reassign",
+        writes(200, out=API),
+        {"to": "boss"},
+        json=True,
+    ),
+    "POST /api/v1/attention/{item_id}/actions/{code}": Row(
+        "POST", "/api/v1/attention/{item}/actions/no_reply", writes(200, out=API)
+    ),
     "POST /api/v1/clients/{client_id}/telegram/link-code": Row(
         "POST", "/api/v1/clients/{client}/telegram/link-code", writes(200, out=API)
     ),
@@ -352,14 +380,15 @@ def world(db, settings):
         client.team.add(people["spec_on"])
         contact = ContactFactory(client=client, name="Ирина", email=f"irina{n}@client.example")
         contract = Contract.objects.create(client=client, starts_on=dt.date(2026, 1, 1))
-        message = message_record(
+        recorded = message_record(
             client=client,
             channel="telegram",
             direction="in",
             sent_at=now,
             text="Когда будет макет?",
             at=now,
-        ).message
+        )
+        message = recorded.message
         attachment = TelegramAttachment.objects.create(
             message=message,
             kind="document",
@@ -386,6 +415,8 @@ def world(db, settings):
             "contact": contact.pk,
             "contract": contract.pk,
             "message": message.pk,
+            "item": recorded.first_response.pk,
+            "tomorrow": (now + dt.timedelta(days=1)).isoformat(),
             "file": attachment.pk,
             "chat": chat.pk,
         }

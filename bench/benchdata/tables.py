@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 
 from agencydesk.accounts.models import User
 from agencydesk.clients.models import Client, Contact
@@ -249,6 +250,9 @@ class TableWriter:
                 value = {"follow_ups": step}
             return value
 
+        message_type = ContentType.objects.get_for_model(Message).pk
+        client_type = ContentType.objects.get_for_model(Client).pk
+
         def columns(lo: int, hi: int) -> dict[str, Any]:
             sl = slice(lo, hi)
             kind = com["kind"][sl].tolist()
@@ -256,14 +260,18 @@ class TableWriter:
             minutes = com["minutes"][sl].tolist()
             step = com["step"][sl].tolist()
             msg = com["msg"][sl].tolist()
+            # What each is about: its message, or (keep in touch) its client.
+            about = _ids(com["msg"][sl], self.msg_ids)
+            clients = self.client_ids[com["client"][sl]].tolist()
+            met_by = _ids(com["met_by"][sl], self.msg_ids)
             return {
                 "kind": [KINDS[k] for k in kind],
                 "state": [STATES[s] for s in com["state"][sl].tolist()],
                 "client_id": self.client_ids[com["client"][sl]].tolist(),
                 "owner_id": _ids(com["owner"][sl], self.user_ids),
                 "calendar_id": self.cal_ids[self.cl_cal[com["client"][sl]]].tolist(),
-                "conversation_id": _ids(com["conv"][sl], self.conv_ids),
-                "message_id": _ids(com["msg"][sl], self.msg_ids),
+                "subject_type_id": [client_type if a is None else message_type for a in about],
+                "subject_id": [c if a is None else a for a, c in zip(about, clients, strict=True)],
                 "start_at": com["start"][sl],
                 "business_minutes": minutes,
                 "due_at": com["due"][sl],
@@ -272,13 +280,13 @@ class TableWriter:
                 "opened_at": com["opened"][sl],
                 "breached_at": com["breached"][sl],
                 "met_at": com["met"][sl],
-                "met_by_id": _ids(com["met_by"][sl], self.msg_ids),
+                "met_by_type_id": [None if m is None else message_type for m in met_by],
+                "met_by_id": met_by,
                 "response_minutes": [
                     None if s != s else round(s, 3) for s in com["spent"][sl].tolist()
                 ],
                 "escalation": com["esc"][sl].tolist(),
                 "step": step,
-                "reason_code": [KINDS[k] for k in kind],
                 "reason_params": [
                     params(*row) for row in zip(kind, client, minutes, step, msg, strict=True)
                 ],

@@ -121,6 +121,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _register_routers() -> None:
     from agencydesk.clients.api import router as clients_router
+    from agencydesk.commitments.api import router as commitments_router
     from agencydesk.insights.api import router as insights_router
     from agencydesk.integrations.telegram.api import router as telegram_router
     from agencydesk.messaging.api import router as messaging_router
@@ -128,6 +129,7 @@ def _register_routers() -> None:
     api.add_router("/", clients_router)
     api.add_router("/", messaging_router)
     api.add_router("/", insights_router)
+    api.add_router("/", commitments_router)
     api.add_router("/", telegram_router)
 
 

@@ -8,6 +8,7 @@ from agencydesk.api import api
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="insights:today", permanent=False), name="home"),
     path("", include("agencydesk.insights.urls")),
+    path("", include("agencydesk.commitments.urls")),
     path("", include("agencydesk.messaging.urls")),
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),

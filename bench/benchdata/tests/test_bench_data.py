@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from agencydesk.accounts.models import User
+from agencydesk.accounts.tests.factories import UserFactory
 from agencydesk.calendars.models import BusinessCalendar
 from agencydesk.clients.models import Client, Contact
 from agencydesk.commitments.choices import ACTIVE_STATES
@@ -19,6 +20,11 @@ from agencydesk.insights.selectors import attention_items, director_overview
 from agencydesk.messaging.models import Conversation, Message, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
 from benchdata.command import Command
+
+
+def _director():
+    return UserFactory(role="director")
+
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
@@ -66,7 +72,7 @@ def test_today_and_overview_have_the_generated_work():
     items = attention_items(user=am, now=NOW)
     assert items
     assert [i.due_at for i in items] == sorted(i.due_at for i in items)
-    loads = {load.user.username: load for load in director_overview(now=NOW)}
+    loads = {load.user.username: load for load in director_overview(user=_director(), now=NOW)}
     assert loads[am.username].active >= len(items)
     assert sum(load.active for load in loads.values()) == (
         Commitment.objects.filter(state__in=ACTIVE_STATES, visible_from__lte=NOW).count()

@@ -7,7 +7,7 @@ from agencydesk.commitments.models import Breach, Commitment
 class CommitmentAdmin(admin.ModelAdmin):
     list_display = ("kind", "client", "owner", "state", "due_at", "escalation")
     list_filter = ("kind", "state")
-    raw_id_fields = ("client", "owner", "calendar", "conversation", "message", "met_by")
+    raw_id_fields = ("client", "owner", "calendar")
     date_hierarchy = "due_at"
 
     def has_change_permission(self, request, obj=None):

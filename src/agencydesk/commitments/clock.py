@@ -12,13 +12,13 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.db.models import F, Q
 
-from agencydesk.calendars.selectors import business_day_minutes, calendar_engine
-from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
+from agencydesk.commitments.choices import ACTIVE_STATES, State
+from agencydesk.commitments.kinds import KINDS, counters
 from agencydesk.commitments.models import Commitment
-from agencydesk.commitments.services import commitment_breach, commitment_escalate
+from agencydesk.commitments.services import commitment_breach
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +28,8 @@ LOST_ENQUEUE = timedelta(minutes=2)
 
 
 def clock_tick(*, now: datetime) -> dict[str, int]:
-    """Breaches, automatic acknowledgements, escalations, and outbox releases due by ``now``."""
-    counts = {
-        "breached": _breach_due(now),
-        "acknowledged": 0,
-        "escalated": 0,
-        "released": 0,
-        "reconciled": 0,
-    }
-    acted = _actions_due(now)
-    counts["acknowledged"], counts["escalated"] = acted
+    """Breaches, what each kind does at its action moment, and outbox releases due by ``now``."""
+    counts = {"breached": _breach_due(now), **_actions_due(now)}
     counts["released"], counts["reconciled"] = _outbox_due(now)
     return counts
 
@@ -51,52 +43,20 @@ def _breach_due(now: datetime) -> int:
     return count
 
 
-def _actions_due(now: datetime) -> tuple[int, int]:
-    from agencydesk.messaging.services import acknowledgement_send
-
-    acknowledged = escalated = 0
+def _actions_due(now: datetime) -> dict[str, int]:
+    """What the desk does at each commitment's action moment, as its kind declares it."""
+    counts = dict.fromkeys(counters(), 0)
     due = Commitment.objects.filter(state__in=ACTIVE_STATES, action_at__lte=now).select_related(
-        "client", "calendar", "message__author_contact", "conversation", "owner"
+        "client", "calendar", "owner"
     )
     for commitment in due[:BATCH]:
-        if commitment.kind == Kind.FIRST_RESPONSE:
-            acknowledged += acknowledgement_send(commitment=commitment, at=now) is not None
-        elif commitment.kind == Kind.QUESTION:
-            escalated += _escalate_question(commitment, now)
-        else:
+        spec = KINDS.get(commitment.kind)
+        if spec is None or spec.on_action is None:
+            # Nothing to do at this moment (or a kind no app declares any more): stop asking.
             Commitment.objects.filter(pk=commitment.pk).update(action_at=None)
-    return acknowledged, escalated
-
-
-@transaction.atomic
-def _escalate_question(commitment: Commitment, now: datetime) -> int:
-    """Unanswered a business day: first the backup account manager, then the director."""
-    claimed = Commitment.objects.filter(
-        pk=commitment.pk, action_at=commitment.action_at, state__in=ACTIVE_STATES
-    ).update(action_at=None)
-    if not claimed:
-        return 0
-    if commitment.state == State.OPEN:
-        commitment_breach(commitment=commitment, at=now)
-    client = commitment.client
-    if commitment.escalation == 0 and client.backup_manager_id:
-        target = client.backup_manager
-    else:
-        target = _director_for(commitment)
-        if commitment.escalation == 0:
-            commitment.escalation = 1  # no backup: straight to the director
-    if target is None or commitment.escalation >= 2:
-        return 0
-    minutes = business_day_minutes(calendar_engine(commitment.calendar), now)
-    commitment_escalate(commitment=commitment, to=target, at=now, minutes=minutes)
-    return 1
-
-
-def _director_for(commitment: Commitment):
-    from agencydesk.accounts.choices import Role
-    from agencydesk.accounts.models import User
-
-    return User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
+            continue
+        counts[spec.counter] += bool(spec.on_action(commitment=commitment, at=now))
+    return counts
 
 
 def _outbox_due(now: datetime) -> tuple[int, int]:

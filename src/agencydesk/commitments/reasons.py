@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from agencydesk.commitments.kinds import KINDS, Reason
 
 if TYPE_CHECKING:
     from agencydesk.commitments.models import Commitment
@@ -43,7 +45,7 @@ def local_moment(moment: datetime, zone: str, names: Names | None = None) -> str
 
 def commitment_reason(commitment: Commitment) -> str:
     return reason_sentence(
-        code=commitment.reason_code,
+        kind=commitment.kind,
         params=commitment.reason_params or {},
         start_at=commitment.start_at,
         due_at=commitment.due_at,
@@ -55,7 +57,7 @@ def commitment_reason(commitment: Commitment) -> str:
 
 def reason_sentence(
     *,
-    code: str,
+    kind: str,
     params: dict[str, Any],
     start_at: datetime,
     due_at: datetime,
@@ -64,51 +66,20 @@ def reason_sentence(
     zone: str,
     names: Names | None = None,
 ) -> str:
-    """The sentence of a commitment from its stored values (Today reads rows, not models)."""
-    start = local_moment(start_at, zone, names)
-    due = local_moment(due_at, zone, names)
-    if code == "first_response":
-        minutes = params.get("minutes", minutes)
-        text = ngettext(
-            "The client wrote at %(start)s; a reply is due within %(minutes)s working minute in %(zone)s business time: by %(due)s.",
-            "The client wrote at %(start)s; a reply is due within %(minutes)s working minutes in %(zone)s business time: by %(due)s.",
-            minutes,
-        ) % {"start": start, "minutes": minutes, "zone": zone, "due": due}
-    elif code == "question":
-        text = _(
-            "The client asked “%(excerpt)s” at %(start)s; an answer is due within one business day: by %(due)s."
-        ) % {"excerpt": params.get("excerpt", ""), "start": start, "due": due}
-    elif code == "keep_in_touch":
-        days = params.get("days", 7)
-        text = ngettext(
-            "No real touch since %(start)s; never more than %(days)s day without contact: write by %(due)s.",
-            "No real touch since %(start)s; never more than %(days)s days without contact: write by %(due)s.",
-            days,
-        ) % {"start": start, "days": days, "due": due}
-    elif code == "follow_up":
-        hours = params.get("hours", 16)
-        text = ngettext(
-            "Waiting for the client since %(start)s; follow up after %(hours)s working hour of silence: by %(due)s.",
-            "Waiting for the client since %(start)s; follow up after %(hours)s working hours of silence: by %(due)s.",
-            hours,
-        ) % {"start": start, "hours": hours, "due": due}
-    elif code == "call":
-        text = _(
-            "Two follow-ups since %(start)s and no answer: call the client, then confirm in writing, by %(due)s."
-        ) % {"start": start, "due": due}
-    elif code == "telegram_lost":
-        text = _(
-            "AgencyDesk no longer sees the Telegram chat “%(chat)s” of %(client)s since %(start)s: "
-            "the bot was removed, and nothing said there is recorded. Add the bot back, or dismiss "
-            "this on the Telegram page, by %(due)s."
-        ) % {
-            "chat": params.get("chat", ""),
-            "client": params.get("client", ""),
-            "start": start,
-            "due": due,
-        }
-    else:
-        text = _("Due %(due)s.") % {"due": due}
+    """The sentence of a commitment from its stored values (Today reads rows, not models).
+
+    The kind's own app writes the sentence (see :mod:`agencydesk.commitments.kinds`);
+    what every kind shares, the escalation, is added here.
+    """
+    reason = Reason(
+        params=params,
+        start=local_moment(start_at, zone, names),
+        due=local_moment(due_at, zone, names),
+        minutes=minutes,
+        zone=zone,
+    )
+    spec = KINDS.get(kind)
+    text = spec.sentence(reason) if spec else _("Due %(due)s.") % {"due": reason.due}
     if escalation:
         text += " " + _escalated(params, zone, names)
     return text

@@ -10,21 +10,23 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import QuerySet
 
-from agencydesk.calendars.selectors import acknowledgement_moment, calendar_engine
-from agencydesk.commitments.choices import ACTIVE_STATES, Kind, State
+from agencydesk.accounts.choices import Role
+from agencydesk.accounts.models import User
+from agencydesk.calendars.selectors import business_day_minutes, calendar_engine
+from agencydesk.commitments.choices import ACTIVE_STATES, State
+from agencydesk.commitments.kinds import KINDS
 from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.core.models import AuditLog
 from agencydesk.core.services import audit_record, audit_rows, full_clean_loaded
 
 if TYPE_CHECKING:
-    from agencydesk.accounts.models import User
     from agencydesk.calendars.engine import WorkCalendar
     from agencydesk.calendars.models import BusinessCalendar
     from agencydesk.clients.models import Client
-    from agencydesk.messaging.models import Conversation, Message
 
 
 def _audit(
@@ -40,30 +42,30 @@ def _audit(
     )
 
 
-@transaction.atomic(savepoint=False)
-def commitment_open(
+def commitment_build(
     *,
-    kind: Kind,
+    kind: str,
+    subject: models.Model,
     client: Client,
     owner: User | None,
     calendar: BusinessCalendar,
     start_at: datetime,
     minutes: int,
-    reason_code: str,
     at: datetime,
     reason_params: dict[str, Any] | None = None,
-    conversation: Conversation | None = None,
-    message: Message | None = None,
     due_at: datetime | None = None,
     visible_from: datetime | None = None,
     action_at: datetime | None = None,
     step: int = 0,
-    by: User | None = None,
 ) -> Commitment:
-    """Open a commitment due ``minutes`` business minutes after ``start_at`` in ``calendar``.
+    """A validated, unsaved commitment of ``kind`` about ``subject``, due ``minutes`` business
+    minutes after ``start_at`` in ``calendar``; :func:`commitments_save` opens it.
 
     Commitments counted in calendar days pass ``minutes=0`` and their own ``due_at``.
     """
+    spec = KINDS.get(kind)
+    if spec is None or spec.subject != subject._meta.label_lower:
+        raise ValueError(f"a {kind!r} commitment cannot be about a {subject._meta.label_lower}")
     if due_at is None:
         due_at = calendar_engine(calendar).add(start_at, minutes)
     commitment = Commitment(
@@ -71,8 +73,8 @@ def commitment_open(
         client=client,
         owner=owner,
         calendar=calendar,
-        conversation=conversation,
-        message=message,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
         start_at=start_at,
         business_minutes=minutes,
         due_at=due_at,
@@ -80,19 +82,80 @@ def commitment_open(
         action_at=action_at,
         opened_at=at,
         step=step,
-        reason_code=reason_code,
         reason_params=reason_params or {},
     )
     full_clean_loaded(commitment)
-    commitment.save()
-    _audit(
-        commitment,
-        action="commitment.open",
-        by=by,
-        at=at,
-        changes={"kind": kind, "due_at": due_at.isoformat(), "owner": owner.pk if owner else None},
-    )
     return commitment
+
+
+@transaction.atomic(savepoint=False)
+def commitments_save(
+    commitments: list[Commitment], *, at: datetime, by: User | None = None
+) -> list[Commitment]:
+    """Open built commitments: one insert for all of them, one for their audit rows.
+
+    One event often opens several (a client's question opens a reply and an
+    answer); ingest pays two queries for them, not two per commitment.
+    """
+    if not commitments:
+        return commitments
+    Commitment.objects.bulk_create(commitments)
+    AuditLog.objects.bulk_create(
+        audit_rows(
+            [
+                (
+                    c,
+                    c.client_id,
+                    {
+                        "kind": c.kind,
+                        "due_at": c.due_at.isoformat(),
+                        "owner": c.owner_id,
+                    },
+                )
+                for c in commitments
+            ],
+            action="commitment.open",
+            actor=by,
+            at=at,
+        )
+    )
+    return commitments
+
+
+def commitment_open(
+    *,
+    kind: str,
+    subject: models.Model,
+    client: Client,
+    owner: User | None,
+    calendar: BusinessCalendar,
+    start_at: datetime,
+    minutes: int,
+    at: datetime,
+    reason_params: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+    visible_from: datetime | None = None,
+    action_at: datetime | None = None,
+    step: int = 0,
+    by: User | None = None,
+) -> Commitment:
+    """Open one commitment (see :func:`commitment_build`), audited."""
+    built = commitment_build(
+        kind=kind,
+        subject=subject,
+        client=client,
+        owner=owner,
+        calendar=calendar,
+        start_at=start_at,
+        minutes=minutes,
+        at=at,
+        reason_params=reason_params,
+        due_at=due_at,
+        visible_from=visible_from,
+        action_at=action_at,
+        step=step,
+    )
+    return commitments_save([built], at=at, by=by)[0]
 
 
 def _business_minutes(commitment: Commitment, a: datetime, b: datetime) -> float:
@@ -105,12 +168,19 @@ def commitment_meet(
     commitment: Commitment,
     at: datetime,
     by: User | None = None,
-    met_by: Message | None = None,
+    met_by: models.Model | None = None,
+    why: str = "",
 ) -> bool:
-    """Mark met; returns False if someone else closed it first (the update is conditional)."""
+    """Mark met (by ``met_by``, the event that met it, if any); returns False if someone else
+    closed it first (the update is conditional)."""
     response = max(_business_minutes(commitment, commitment.start_at, at), 0.0)
     updated = Commitment.objects.filter(pk=commitment.pk, state__in=ACTIVE_STATES).update(
-        state=State.MET, met_at=at, met_by=met_by, response_minutes=response, action_at=None
+        state=State.MET,
+        met_at=at,
+        met_by_type=ContentType.objects.get_for_model(met_by) if met_by else None,
+        met_by_id=met_by.pk if met_by else None,
+        response_minutes=response,
+        action_at=None,
     )
     if not updated:
         return False
@@ -121,12 +191,14 @@ def commitment_meet(
         Breach.objects.filter(commitment=commitment, late_minutes__isnull=True).update(
             late_minutes=late
         )
-    _audit(
-        commitment,
-        action="commitment.meet",
-        by=by,
-        at=at,
+    audit_record(
+        actor=by,
+        action="commitment.done" if why else "commitment.meet",
+        obj=commitment,
+        client_id=commitment.client_id,
         changes={"state": [previous, State.MET], "met_by": met_by.pk if met_by else None},
+        reason=why,
+        at=at,
     )
     return True
 
@@ -221,6 +293,35 @@ def commitment_escalate(
     )
 
 
+@transaction.atomic
+def commitment_escalate_next(*, commitment: Commitment, at: datetime) -> bool:
+    """The escalation path of a missed commitment: first the backup account manager, then a director.
+
+    Kinds that escalate declare this as what the desk does at their action
+    moment. The claim is a conditional update, so two clocks never escalate twice.
+    """
+    claimed = Commitment.objects.filter(
+        pk=commitment.pk, action_at=commitment.action_at, state__in=ACTIVE_STATES
+    ).update(action_at=None)
+    if not claimed:
+        return False
+    if commitment.state == State.OPEN:
+        commitment_breach(commitment=commitment, at=at)
+    client = commitment.client
+    target: User | None
+    if commitment.escalation == 0 and client.backup_manager_id:
+        target = client.backup_manager
+    else:
+        target = User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk").first()
+        if commitment.escalation == 0:
+            commitment.escalation = 1  # no backup: straight to the director
+    if target is None or commitment.escalation >= 2:
+        return False
+    minutes = business_day_minutes(calendar_engine(commitment.calendar), at)
+    commitment_escalate(commitment=commitment, to=target, at=at, minutes=minutes)
+    return True
+
+
 @transaction.atomic(savepoint=False)
 def commitments_hand_over(
     *, client: Client, previous: dict[str, User | None], by: User | None, at: datetime
@@ -269,15 +370,12 @@ def commitments_hand_over(
 
 
 def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
-    """When the desk acts next on a commitment, recomputed in a changed calendar."""
-    if row.kind == Kind.FIRST_RESPONSE:
-        minutes = row.reason_params.get("ack_minutes")
-        if minutes is None:  # opened without its acknowledgement delay: keep what it had
-            return row.action_at
-        return acknowledgement_moment(engine, row.start_at, int(minutes)).astimezone(UTC)
-    if row.kind == Kind.QUESTION:
-        return row.due_at
-    return row.action_at
+    """When the desk acts next on a commitment, recomputed in a changed calendar, as its kind says."""
+    spec = KINDS.get(row.kind)
+    if spec is None or spec.action_moment is None:
+        return row.action_at
+    moment = spec.action_moment(row, engine)
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkCalendar) -> int:

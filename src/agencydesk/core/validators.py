@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 NAME_MAX_LENGTH = 200
 NOTES_MAX_LENGTH = 10_000
+REASON_MAX_LENGTH = 2_000  # why an item was closed or moved by hand
 LINK_MAX_LENGTH = 1_000
 ATTACHMENTS_MAX = 20
 # A message recorded from a channel (a long e-mail thread) and one typed in the desk.

@@ -16,6 +16,7 @@ router = Router(tags=["attention"])
 
 
 class AttentionOut(Schema):
+    id: int
     kind: str
     client: int
     client_name: str
@@ -26,6 +27,7 @@ class AttentionOut(Schema):
     reason: str
     url: str
     action: str
+    actions: list[str]  # what else it offers: done, snooze, reassign and its kind's own
 
 
 class AttentionList(Schema):
@@ -49,6 +51,7 @@ def attention(
         "user": target.username,
         "items": [
             {
+                "id": i.id,
                 "kind": i.kind,
                 "client": i.client_id,
                 "client_name": i.client_name,
@@ -59,6 +62,7 @@ def attention(
                 "reason": i.reason,
                 "url": request.build_absolute_uri(i.url),
                 "action": i.action,
+                "actions": ["done", "snooze", "reassign", *(code for code, _label in i.extras)],
             }
             for i in items
         ],

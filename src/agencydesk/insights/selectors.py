@@ -11,9 +11,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from agencydesk.accounts.choices import Role
 from agencydesk.accounts.models import User
 from agencydesk.clients.selectors import clients_visible_to
-from agencydesk.commitments.choices import ACTIVE_STATES, Kind, Severity, State
+from agencydesk.commitments.choices import ACTIVE_STATES, Severity, State
+from agencydesk.commitments.kinds import KINDS, Item
 from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.commitments.reasons import day_month_names, local_moment, reason_sentence
 
@@ -21,16 +23,6 @@ if TYPE_CHECKING:
     from agencydesk.clients.models import Client
 
 SOON = timedelta(hours=1)
-ACTIONS = {
-    Kind.FIRST_RESPONSE: _("Reply"),
-    Kind.QUESTION: _("Answer"),
-    Kind.KEEP_IN_TOUCH: _("Write to the client"),
-    Kind.FOLLOW_UP: _("Follow up"),
-    Kind.CALL: _("Call"),
-    Kind.TELEGRAM_LOST: _("See the Telegram page"),
-}
-# Kinds whose action is on a page of their own rather than the client's timeline.
-PAGES = {Kind.TELEGRAM_LOST: "telegram:chats"}
 
 
 @dataclass
@@ -52,6 +44,9 @@ class AttentionItem:
     reason: str
     url: str
     action: str
+    extras: tuple[tuple[str, str], ...] = ()  # the kind's own actions: (code, label)
+    owner_id: int | None = None
+    managers: tuple[int | None, int | None] = (None, None)  # the client's AM and backup
 
 
 def attention_target(*, me: User, username: str | None) -> User:
@@ -85,73 +80,71 @@ TODAY_COLUMNS = (
     "client_id",
     "client__name",
     "calendar__timezone",
-    "conversation_id",
+    "subject_id",
     "start_at",
     "business_minutes",
     "due_at",
     "escalation",
-    "reason_code",
     "reason_params",
+    "owner_id",
+    "client__account_manager_id",
+    "client__backup_manager_id",
 )
-
-TEMPLATES = {Kind.KEEP_IN_TOUCH: "keep_in_touch", Kind.FOLLOW_UP: "follow_up"}
-
-
-def _url(timeline: str, kind: Kind, conversation_id: int | None) -> str:
-    """The one action of an item: the composer (with the right template) or the call log."""
-    page = PAGES.get(kind)
-    if page:
-        return f"{reverse(page)}#disconnected"
-    params = []
-    if conversation_id:
-        params.append(f"conversation={conversation_id}")
-    template = TEMPLATES.get(kind)
-    if template:
-        params.append(f"template={template}")
-    anchor = "#log" if kind == Kind.CALL else "#composer"
-    return f"{timeline}?{'&'.join(params)}{anchor}" if params else f"{timeline}{anchor}"
 
 
 def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[AttentionItem]:
+    """Today's items of ``user``, each explained and linked as its kind declares (see ``KINDS``)."""
     items = []
     soon = now + SOON
     # Looked up once per call, not once per item: gettext and reverse() dominate otherwise.
-    labels = {kind: str(kind.label) for kind in Kind}
-    actions = {kind: str(ACTIONS.get(kind, _("Open"))) for kind in Kind}
-    urls: dict[int, tuple[str, str]] = {}
+    labels = {code: (str(spec.label), str(spec.action)) for code, spec in KINDS.items()}
+    extras = {
+        code: tuple((extra.code, str(extra.label)) for extra in spec.extras)
+        for code, spec in KINDS.items()
+    }
+    reversed_urls: dict[tuple[str, tuple[Any, ...]], str] = {}
+
+    def memo_reverse(name: str, *args: Any) -> str:
+        key = (name, args)
+        if key not in reversed_urls:
+            reversed_urls[key] = reverse(name, args=args or None)
+        return reversed_urls[key]
+
     names = day_month_names()
     rows = attention_queryset(user=user, now=now).values_list(*TODAY_COLUMNS)[:limit]
     for (
         pk,
-        kind_code,
+        kind,
         state,
         client_id,
         client_name,
         zone,
-        conversation_id,
+        subject_id,
         start_at,
         minutes,
         due_at,
         escalation,
-        reason_code,
         reason_params,
+        owner_id,
+        am_id,
+        backup_id,
     ) in rows:
-        kind = Kind(kind_code)
+        spec = KINDS.get(kind)
         overdue = due_at <= now
         severity = (
             Severity.OVERDUE if overdue else Severity.SOON if due_at <= soon else Severity.LATER
         )
-        if client_id not in urls:
-            urls[client_id] = (
-                reverse("clients:detail", args=[client_id]),
-                reverse("messaging:timeline", args=[client_id]),
-            )
-        client_url, timeline = urls[client_id]
+        client_url = memo_reverse("clients:detail", client_id)
+        params = reason_params or {}
+        url = (
+            spec.url(Item(pk, client_id, subject_id, params), memo_reverse) if spec else client_url
+        )
+        label, action = labels.get(kind, (kind, str(_("Open"))))
         items.append(
             AttentionItem(
                 id=pk,
-                kind=kind_code,
-                kind_label=labels[kind],
+                kind=kind,
+                kind_label=label,
                 client_id=client_id,
                 client_name=client_name,
                 client_url=client_url,
@@ -162,8 +155,8 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
                 overdue=overdue,
                 severity=severity,
                 reason=reason_sentence(
-                    code=reason_code,
-                    params=reason_params or {},
+                    kind=kind,
+                    params=params,
                     start_at=start_at,
                     due_at=due_at,
                     minutes=minutes,
@@ -171,11 +164,46 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
                     zone=zone,
                     names=names,
                 ),
-                url=_url(timeline, kind, conversation_id),
-                action=actions[kind],
+                url=url,
+                action=action,
+                extras=extras.get(kind, ()),
+                owner_id=owner_id,
+                managers=(am_id, backup_id),
             )
         )
     return items
+
+
+def reassign_choices(*, items: list[AttentionItem]) -> dict[int, list[tuple[str, str]]]:
+    """Per Today item, the colleagues it may go to: the client's managers and the directors.
+
+    The same rule as :func:`agencydesk.accounts.permissions.can_edit_client`, read
+    from the columns Today already has, in one query for the whole list.
+    """
+    if not items:
+        return {}
+    ids = {pk for item in items for pk in item.managers if pk}
+    people = list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role__in=[Role.DIRECTOR, Role.ADMIN])
+            | Q(is_superuser=True)
+            | Q(pk__in=ids, role=Role.ACCOUNT_MANAGER)
+        )
+        .order_by("first_name", "username")
+    )
+    choices = {}
+    for item in items:
+        choices[item.id] = [
+            (person.username, str(person))
+            for person in people
+            if person.pk != item.owner_id and (person.is_director or person.pk in item.managers)
+        ]
+    return choices
+
+
+def _visible(qs: QuerySet[Any], user: User) -> QuerySet[Any]:
+    return qs if user.is_director else qs.filter(client__in=clients_visible_to(user).values("pk"))
 
 
 @dataclass
@@ -187,11 +215,16 @@ class ManagerLoad:
     breaches_week: int
 
 
-def director_overview(*, now: datetime) -> list[ManagerLoad]:
-    """Load per person: active, overdue, due in the next 24 hours, breaches in 7 days."""
+def director_overview(*, user: User, now: datetime) -> list[ManagerLoad]:
+    """Load per person: active, overdue, due in the next 24 hours, breaches in 7 days.
+
+    Counted over the clients ``user`` may see (a director sees them all).
+    """
     rows: dict[int | None, dict[str, Any]] = {
         row["owner"]: dict(row)
-        for row in Commitment.objects.filter(state__in=ACTIVE_STATES, visible_from__lte=now)
+        for row in _visible(
+            Commitment.objects.filter(state__in=ACTIVE_STATES, visible_from__lte=now), user
+        )
         .values("owner")
         .annotate(
             active=Count("id"),
@@ -202,7 +235,7 @@ def director_overview(*, now: datetime) -> list[ManagerLoad]:
     # Each person's breaches of the week are counted beside their row, on the
     # (owner, at) index: a count per person, never a scan of everybody's breaches.
     week = (
-        Breach.objects.filter(owner=OuterRef("pk"), at__gte=now - timedelta(days=7))
+        _visible(Breach.objects.filter(owner=OuterRef("pk"), at__gte=now - timedelta(days=7)), user)
         .order_by()
         .values("owner")
         .annotate(n=Count("pk"))
@@ -237,44 +270,112 @@ class ResponseStats:
     within_target: float | None  # share 0..1
 
 
-def _stats(label: str, rows: list[tuple[float, int]]) -> ResponseStats:
+def _stats(label: str, rows: list[tuple[float, bool]]) -> ResponseStats:
+    """``rows`` are (business minutes to meet, met by the due moment)."""
     if not rows:
         return ResponseStats(label, 0, None, None)
-    minutes = [m for m, _target in rows]
-    within = sum(1 for m, target in rows if m <= target)
+    minutes = [m for m, _on_time in rows]
+    within = sum(1 for _m, on_time in rows if on_time)
     return ResponseStats(label, len(rows), statistics.median(minutes), within / len(rows))
 
 
 def response_stats(
-    *, user: User, now: datetime, days: int = 90, client: Client | None = None
+    *,
+    user: User,
+    now: datetime,
+    days: int = 90,
+    client: Client | None = None,
+    kind: str | None = None,
 ) -> dict[str, list[ResponseStats]]:
-    """Median first response in business minutes and share within target, per client and per person.
+    """Median business minutes to meet one kind of promise, and the share met within target,
+    per client and per person. ``kind`` defaults to the first kind declared (replies).
 
     Only the clients ``user`` may see count, in both tables: a confidential
     client's replies are not in anybody else's figures.
     """
-    qs = Commitment.objects.filter(
-        kind=Kind.FIRST_RESPONSE, state=State.MET, met_at__gte=now - timedelta(days=days)
-    ).exclude(response_minutes__isnull=True)
-    if not user.is_director:
-        qs = qs.filter(client__in=clients_visible_to(user).values("pk"))
+    kind = kind or next(iter(KINDS), "")
+    qs = _visible(
+        Commitment.objects.filter(
+            kind=kind, state=State.MET, met_at__gte=now - timedelta(days=days)
+        ).exclude(response_minutes__isnull=True),
+        user,
+    )
     if client is not None:
         qs = qs.filter(client=client)
-    by_client: dict[str, list[tuple[float, int]]] = {}
-    by_owner: dict[str, list[tuple[float, int]]] = {}
-    for client_name, owner_first, owner_last, owner_username, value, target in qs.values_list(
+    by_client: dict[str, list[tuple[float, bool]]] = {}
+    by_owner: dict[str, list[tuple[float, bool]]] = {}
+    for (
+        client_name,
+        owner_first,
+        owner_last,
+        owner_username,
+        value,
+        met_at,
+        due_at,
+    ) in qs.values_list(
         "client__name",
         "owner__first_name",
         "owner__last_name",
         "owner__username",
         "response_minutes",
-        "business_minutes",
+        "met_at",
+        "due_at",
     ):
-        minutes = float(value or 0.0)
-        by_client.setdefault(client_name, []).append((minutes, target))
+        row = (float(value or 0.0), met_at <= due_at)
+        by_client.setdefault(client_name, []).append(row)
         owner = f"{owner_first} {owner_last}".strip() or owner_username or "—"
-        by_owner.setdefault(owner, []).append((minutes, target))
+        by_owner.setdefault(owner, []).append(row)
     return {
         "clients": sorted((_stats(k, v) for k, v in by_client.items()), key=lambda s: s.label),
         "owners": sorted((_stats(k, v) for k, v in by_owner.items()), key=lambda s: s.label),
     }
+
+
+@dataclass
+class KindStats:
+    """One kind of promise over a window: how many were kept, how many missed, how fast."""
+
+    kind: str
+    label: str
+    met: int
+    missed: int
+    median_minutes: float | None
+    within_target: float | None
+
+
+def kind_stats(*, user: User, now: datetime, days: int = 90) -> list[KindStats]:
+    """Every declared kind of promise over the last ``days`` days, over the clients ``user`` sees.
+
+    Met ones count with their business minutes to meet; missed ones are the
+    breaches recorded in the window, met late or not at all. Two queries.
+    """
+    since = now - timedelta(days=days)
+    met: dict[str, list[tuple[float, bool]]] = {}
+    for kind, value, met_at, due_at in _visible(
+        Commitment.objects.filter(state=State.MET, met_at__gte=since).exclude(
+            response_minutes__isnull=True
+        ),
+        user,
+    ).values_list("kind", "response_minutes", "met_at", "due_at"):
+        met.setdefault(kind, []).append((float(value or 0.0), met_at <= due_at))
+    missed = dict(
+        _visible(Breach.objects.filter(at__gte=since), user)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    result = []
+    for code, spec in KINDS.items():
+        stats = _stats(str(spec.label), met.get(code, []))
+        result.append(
+            KindStats(
+                kind=code,
+                label=stats.label,
+                met=stats.count,
+                missed=missed.get(code, 0),
+                median_minutes=stats.median_minutes,
+                within_target=stats.within_target,
+            )
+        )
+    return result

@@ -14,6 +14,8 @@ from agencydesk.insights.selectors import (
     attention_items,
     attention_target,
     director_overview,
+    kind_stats,
+    reassign_choices,
     response_stats,
 )
 
@@ -23,6 +25,9 @@ def today(request: HttpRequest) -> HttpResponse:
     target = attention_target(me=request.user, username=request.GET.get("user"))  # type: ignore[arg-type]
     now = timezone.now()
     items = attention_items(user=target, now=now)
+    colleagues = reassign_choices(items=items)
+    for item in items:
+        item.colleagues = colleagues.get(item.id, [])  # type: ignore[attr-defined]
     context = {
         "target": target,
         "items": items,
@@ -39,12 +44,14 @@ def team(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     if not me.is_director:
         raise PermissionDenied(_("The team view is for directors."))
-    loads = director_overview(now=timezone.now())
+    loads = director_overview(user=me, now=timezone.now())
     template = "insights/_team_table.html" if request.htmx else "insights/team.html"  # type: ignore[attr-defined]
     return render(request, template, {"loads": loads})
 
 
 @login_required
 def responses(request: HttpRequest) -> HttpResponse:
-    stats = response_stats(user=request.user, now=timezone.now())  # type: ignore[arg-type]
-    return render(request, "insights/responses.html", {"stats": stats})
+    now = timezone.now()
+    stats = response_stats(user=request.user, now=now)  # type: ignore[arg-type]
+    kinds = kind_stats(user=request.user, now=now)  # type: ignore[arg-type]
+    return render(request, "insights/responses.html", {"stats": stats, "kinds": kinds})

@@ -118,13 +118,14 @@ def message_out(
 
 def _first_due_local(recorded: services.Recorded) -> datetime | None:
     from agencydesk.calendars.selectors import calendar_engine
-    from agencydesk.commitments.choices import Kind
     from agencydesk.commitments.models import Commitment
+    from agencydesk.messaging.choices import FIRST_RESPONSE
 
     first = recorded.first_response
     if first is None and recorded.message.direction == "in" and not recorded.created:
         first = (
-            Commitment.objects.filter(message=recorded.message, kind=Kind.FIRST_RESPONSE)
+            Commitment.objects.about(recorded.message)
+            .filter(kind=FIRST_RESPONSE)
             .select_related("calendar")
             .first()
         )

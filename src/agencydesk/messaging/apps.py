@@ -6,3 +6,8 @@ class MessagingConfig(AppConfig):
     name = "agencydesk.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+
+    def ready(self) -> None:
+        from agencydesk.messaging.kinds import kinds_register
+
+        kinds_register()

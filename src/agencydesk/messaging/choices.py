@@ -51,3 +51,14 @@ class TemplateKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     FOLLOW_UP = "follow_up", _("Follow-up")
     KEEP_IN_TOUCH = "keep_in_touch", _("Keep in touch")
+
+
+# The kinds of commitment messaging declares (see ``messaging/kinds.py``).
+FIRST_RESPONSE = "first_response"
+QUESTION = "question"
+KEEP_IN_TOUCH = "keep_in_touch"
+FOLLOW_UP = "follow_up"
+CALL = "call"
+# A conversation's kinds are closed by a message in the same conversation; the
+# others belong to the whole client, and any real touch closes them.
+PER_CONVERSATION = (FIRST_RESPONSE, QUESTION)

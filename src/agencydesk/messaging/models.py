@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,10 @@ class Message(models.Model):
     automatic = models.BooleanField(_("sent by the desk"), default=False)
     awaiting_client = models.BooleanField(_("awaiting the client"), default=False)
     created_at = models.DateTimeField(_("recorded at"))
+    # The ledger's commitments about this message, deleted with it.
+    commitments = GenericRelation(
+        "commitments.Commitment", content_type_field="subject_type", object_id_field="subject_id"
+    )
 
     class Meta:
         verbose_name = _("message")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencydesk.calendars.selectors import (
@@ -23,12 +23,23 @@ from agencydesk.calendars.selectors import (
     days_later,
     next_allowed_moment,
 )
-from agencydesk.commitments.choices import ACTIVE_STATES, Kind
+from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
-from agencydesk.commitments.services import commitment_cancel, commitment_meet, commitment_open
+from agencydesk.commitments.services import (
+    commitment_build,
+    commitment_cancel,
+    commitment_meet,
+    commitments_save,
+)
 from agencydesk.core.services import full_clean_loaded
 from agencydesk.core.validators import TELEGRAM_TEXT_MAX_LENGTH, telegram_length
 from agencydesk.messaging.choices import (
+    CALL,
+    FIRST_RESPONSE,
+    FOLLOW_UP,
+    KEEP_IN_TOUCH,
+    PER_CONVERSATION,
+    QUESTION,
     Channel,
     Direction,
     MessageKind,
@@ -91,7 +102,6 @@ def _author(client: Client, author: str, *, inbound: bool) -> tuple[Contact | No
     return None, next(iter(by_username + users), None)
 
 
-@transaction.atomic
 def message_record(
     *,
     client: Client,
@@ -123,65 +133,63 @@ def message_record(
     """
     if sent_at.tzinfo is None:
         raise ValidationError({"sent_at": _("Give the time zone of the moment, e.g. +03:00.")})
-    same_id = _same_external_id(
-        client=client, channel=channel, source=source, external_id=external_id
-    )
-    if same_id is not None:
-        # Almost every message is new: ask for the id alone, load the row only for a repeat.
-        seen = same_id.values("pk")[:1]
-        if seen:
-            return Recorded(Message.objects.get(pk=seen[0]["pk"]), created=False)
-    conversation = conversation_for(
-        client=client, channel=channel, key=conversation_key, at=at, topic=topic
-    )
-    inbound = direction == Direction.IN
-    if author_contact is not None or author_user is not None:
-        # The caller knows who wrote (a channel that maps its own accounts): ``author`` is a label.
-        contact, user = author_contact, author_user
-    else:
-        contact, user = _author(client, author, inbound=inbound)
-    event = kind == MessageKind.EVENT
-    is_question = inbound and not event and looks_like_question(text)
-    message = Message(
-        conversation=conversation,
-        client=client,
-        channel=channel,
-        direction=direction,
-        kind=kind,
-        author_contact=contact,
-        author_user=None if inbound else user,
-        author_label=author,
-        sent_at=sent_at,
-        text=text,
-        attachments=attachments or [],
-        external_id=external_id or None,
-        needs_response=(not event)
-        and (inbound if needs_response is None else (inbound and needs_response)),
-        is_question=is_question,
-        awaiting_client=(not inbound) and (not event) and awaiting_client,
-        source=source,
-        created_at=at,
-    )
-    # The external id constraints are checked by the database: see below.
-    full_clean_loaded(message)
+    # Almost every message is new: the insert itself finds a repeated external id
+    # (the database's unique constraints), which rolls back whatever this
+    # message had started; the first record is then returned as it is.
     try:
         with transaction.atomic():
+            conversation = conversation_for(
+                client=client, channel=channel, key=conversation_key, at=at, topic=topic
+            )
+            inbound = direction == Direction.IN
+            if author_contact is not None or author_user is not None:
+                # The caller knows who wrote (a channel that maps its own accounts): ``author`` is a label.
+                contact, user = author_contact, author_user
+            else:
+                contact, user = _author(client, author, inbound=inbound)
+            event = kind == MessageKind.EVENT
+            is_question = inbound and not event and looks_like_question(text)
+            message = Message(
+                conversation=conversation,
+                client=client,
+                channel=channel,
+                direction=direction,
+                kind=kind,
+                author_contact=contact,
+                author_user=None if inbound else user,
+                author_label=author,
+                sent_at=sent_at,
+                text=text,
+                attachments=attachments or [],
+                external_id=external_id or None,
+                needs_response=(not event)
+                and (inbound if needs_response is None else (inbound and needs_response)),
+                is_question=is_question,
+                awaiting_client=(not inbound) and (not event) and awaiting_client,
+                source=source,
+                created_at=at,
+            )
+            # The external id constraints are checked by the database: see the except below.
+            full_clean_loaded(message)
             message.save()
+            if event:
+                return Recorded(message, created=True)
+            if conversation.last_message_at is None or sent_at > conversation.last_message_at:
+                Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
+            first = None
+            if inbound:
+                first = _after_inbound(message, at=at)
+            else:
+                _after_outbound(message, at=at, by=user, answers_questions=answers_questions)
+            return Recorded(message, created=True, first_response=first)
     except IntegrityError:
-        # A concurrent request recorded the same external id first.
-        if same_id is not None:
-            return Recorded(same_id.get(), created=False)
-        raise
-    if event:
-        return Recorded(message, created=True)
-    if conversation.last_message_at is None or sent_at > conversation.last_message_at:
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
-    first = None
-    if inbound:
-        first = _after_inbound(message, at=at)
-    else:
-        _after_outbound(message, at=at, by=user, answers_questions=answers_questions)
-    return Recorded(message, created=True, first_response=first)
+        same_id = _same_external_id(
+            client=client, channel=channel, source=source, external_id=external_id
+        )
+        first_record = same_id.first() if same_id is not None else None
+        if first_record is None:
+            raise
+        return Recorded(first_record, created=False)
 
 
 def _same_external_id(
@@ -194,17 +202,20 @@ def _same_external_id(
     return qs.filter(client=client) if source == Source.API else qs
 
 
-def _active(client: Client, conversation: Conversation, kinds: list[Kind]) -> list[Commitment]:
+def _active(client: Client, conversation: Conversation, kinds: list[str]) -> list[Commitment]:
     """The client's active commitments of ``kinds`` that a message may close, in one query.
 
-    First responses and questions belong to one conversation; the other kinds
-    to the whole client.
+    First responses and questions belong to one conversation (their subject is a
+    message of it); the other kinds to the whole client.
     """
-    per_conversation = [k for k in kinds if k in (Kind.FIRST_RESPONSE, Kind.QUESTION)]
+    per_conversation = [k for k in kinds if k in PER_CONVERSATION]
     per_client = [k for k in kinds if k not in per_conversation]
+    in_conversation = Exists(
+        Message.objects.filter(pk=OuterRef("subject_id"), conversation=conversation)
+    )
     return list(
         Commitment.objects.filter(client=client, state__in=ACTIVE_STATES)
-        .filter(Q(kind__in=per_client) | Q(conversation=conversation, kind__in=per_conversation))
+        .filter(Q(kind__in=per_client) | (Q(kind__in=per_conversation) & in_conversation))
         .select_related("calendar")
         .order_by("pk")
     )
@@ -217,52 +228,55 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     first = None
     # A call or a meeting the client started is a conversation both ways: a real touch.
     live = message.channel in LIVE_CHANNELS
-    kinds = [Kind.FOLLOW_UP, Kind.CALL, Kind.FIRST_RESPONSE]
+    kinds = [FOLLOW_UP, CALL, FIRST_RESPONSE]
     if live:
-        kinds.append(Kind.KEEP_IN_TOUCH)
+        kinds.append(KEEP_IN_TOUCH)
     touched_later = False
     for active in _active(client, message.conversation, kinds):
-        if active.kind == Kind.FIRST_RESPONSE:
+        if active.kind == FIRST_RESPONSE:
             first = first or active
         elif active.start_at <= message.sent_at:
             # The client answered: a follow-up chain waiting on them is over (but a
             # message logged late, from before the agency started waiting, answers nothing).
             commitment_meet(commitment=active, at=at, met_by=message)
         else:
-            touched_later = touched_later or active.kind == Kind.KEEP_IN_TOUCH
+            touched_later = touched_later or active.kind == KEEP_IN_TOUCH
+    # What this message opens is written in one insert (and one for the audit rows).
+    opened = []
     if live and not touched_later:
-        _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=None)
+        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
     if message.needs_response and first is None:
-        first = commitment_open(
-            kind=Kind.FIRST_RESPONSE,
+        first = commitment_build(
+            kind=FIRST_RESPONSE,
+            subject=message,
             client=client,
             owner=client.account_manager,
             calendar=calendar,
             start_at=message.sent_at,
             minutes=client.first_response_minutes,
             action_at=acknowledgement_moment(engine, message.sent_at, client.ack_delay_minutes),
-            conversation=message.conversation,
-            message=message,
-            reason_code="first_response",
             reason_params={
                 "minutes": client.first_response_minutes,
                 "ack_minutes": client.ack_delay_minutes,
             },
             at=at,
         )
+        opened.append(first)
     if message.is_question:
-        _question_open(message, at=at, by=None)
+        opened.append(_question_build(message, at=at))
+    commitments_save(opened, at=at)
     return first if message.needs_response else None
 
 
-def _question_open(message: Message, *, at: datetime, by: User | None) -> Commitment:
+def _question_build(message: Message, *, at: datetime) -> Commitment:
     client = message.client
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
     minutes = business_day_minutes(engine, message.sent_at)
     due_at = engine.add(message.sent_at, minutes)
-    return commitment_open(
-        kind=Kind.QUESTION,
+    return commitment_build(
+        kind=QUESTION,
+        subject=message,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
@@ -270,12 +284,8 @@ def _question_open(message: Message, *, at: datetime, by: User | None) -> Commit
         minutes=minutes,
         due_at=due_at,
         action_at=due_at,  # escalation happens when it falls due
-        conversation=message.conversation,
-        message=message,
-        reason_code="question",
         reason_params={"excerpt": message.text[:120]},
         at=at,
-        by=by,
     )
 
 
@@ -285,32 +295,33 @@ def _after_outbound(
     if message.automatic:
         return
     client = message.client
-    kinds = [Kind.FIRST_RESPONSE, Kind.KEEP_IN_TOUCH, Kind.FOLLOW_UP, Kind.CALL]
+    kinds = [FIRST_RESPONSE, KEEP_IN_TOUCH, FOLLOW_UP, CALL]
     if answers_questions:
-        kinds.append(Kind.QUESTION)
+        kinds.append(QUESTION)
     step = 0
     touched_later = False
     for active in _active(client, message.conversation, kinds):
         if active.start_at > message.sent_at:
             # Asked (or touched) after this message was sent: a reply logged late,
             # back-dated, answers only what came before it.
-            touched_later = touched_later or active.kind == Kind.KEEP_IN_TOUCH
+            touched_later = touched_later or active.kind == KEEP_IN_TOUCH
             continue
-        if active.kind in (Kind.FOLLOW_UP, Kind.CALL):
+        if active.kind in (FOLLOW_UP, CALL):
             step = max(step, active.step + 1)
         commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
+    opened = []
     if not touched_later:
-        _keep_in_touch_open(client, touched_at=message.sent_at, at=at, by=by)
+        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
     if message.awaiting_client:
-        _follow_up_open(message, step=step, at=at, by=by)
+        opened.append(_follow_up_build(message, step=step, at=at))
+    commitments_save(opened, at=at, by=by)
 
 
-def _keep_in_touch_open(
-    client: Client, *, touched_at: datetime, at: datetime, by: User | None
-) -> Commitment:
+def _keep_in_touch_build(client: Client, *, touched_at: datetime, at: datetime) -> Commitment:
     days = client.keep_in_touch_days
-    return commitment_open(
-        kind=Kind.KEEP_IN_TOUCH,
+    return commitment_build(
+        kind=KEEP_IN_TOUCH,
+        subject=client,
         client=client,
         owner=client.account_manager,
         calendar=client_calendar(client),
@@ -318,37 +329,32 @@ def _keep_in_touch_open(
         minutes=0,
         due_at=days_later(touched_at, days),
         visible_from=days_later(touched_at, max(days - KEEP_IN_TOUCH_WARN_DAYS, 1)),
-        reason_code="keep_in_touch",
         reason_params={"days": days},
         at=at,
-        by=by,
     )
 
 
-def _follow_up_open(message: Message, *, step: int, at: datetime, by: User | None) -> None:
+def _follow_up_build(message: Message, *, step: int, at: datetime) -> Commitment:
     """The agency waits for the client: follow up after N working hours, after two a call."""
     client = message.client
     calendar = client_calendar(client)
     if step >= FOLLOW_UPS_BEFORE_CALL:
-        kind, minutes = Kind.CALL, business_day_minutes(calendar_engine(calendar), message.sent_at)
-        reason_code, params = "call", {"follow_ups": step}
+        kind, minutes = CALL, business_day_minutes(calendar_engine(calendar), message.sent_at)
+        params = {"follow_ups": step}
     else:
-        kind, minutes = Kind.FOLLOW_UP, client.follow_up_hours * 60
-        reason_code, params = "follow_up", {"hours": client.follow_up_hours, "step": step}
-    commitment_open(
+        kind, minutes = FOLLOW_UP, client.follow_up_hours * 60
+        params = {"hours": client.follow_up_hours, "step": step}
+    return commitment_build(
         kind=kind,
+        subject=message,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
         start_at=message.sent_at,
         minutes=minutes,
-        conversation=message.conversation,
-        message=message,
         step=step,
-        reason_code=reason_code,
         reason_params=params,
         at=at,
-        by=by,
     )
 
 
@@ -365,13 +371,29 @@ def message_mark_question(
     message.question_marked_by = by
     message.save(update_fields=["is_question", "question_marked_by"])
     if is_question:
-        _question_open(message, at=at, by=by)
+        commitments_save([_question_build(message, at=at)], at=at, by=by)
     else:
-        for question in Commitment.objects.filter(
-            message=message, kind=Kind.QUESTION, state__in=ACTIVE_STATES
+        for question in Commitment.objects.about(message).filter(
+            kind=QUESTION, state__in=ACTIVE_STATES
         ):
             commitment_cancel(commitment=question, at=at, by=by, why="not a question")
     return message
+
+
+@transaction.atomic
+def message_no_reply_needed(*, commitment: Commitment, by: User, at: datetime) -> bool:
+    """The account manager's word that a client's message needs no answer ("thanks, received").
+
+    The reply timer closes without an automatic acknowledgement and leaves the
+    response statistics (nobody replied, and nobody had to); a miss already
+    recorded stays recorded. The message no longer counts as needing a reply.
+    """
+    if commitment.kind != FIRST_RESPONSE:
+        raise ValidationError(_("Only a reply to a client's message can be marked as not needed."))
+    if not commitment_cancel(commitment=commitment, at=at, by=by, why="no reply needed"):
+        return False
+    Message.objects.filter(pk=commitment.subject_id).update(needs_response=False)
+    return True
 
 
 def delivery_moment(client: Client, at: datetime) -> tuple[datetime, str]:
@@ -496,17 +518,18 @@ def acknowledgement_send(*, commitment: Commitment, at: datetime) -> OutboundMes
     ).update(action_at=None)
     if not claimed:
         return None  # met meanwhile, or another worker took it
-    message = commitment.message
-    contact = message.author_contact if message else None
+    message = Message.objects.select_related("author_contact", "conversation").get(
+        pk=commitment.subject_id
+    )
     text = template_text(
-        kind=TemplateKind.ACKNOWLEDGEMENT, client=commitment.client, contact=contact
+        kind=TemplateKind.ACKNOWLEDGEMENT, client=commitment.client, contact=message.author_contact
     )
     outbox = message_send(
         client=commitment.client,
         text=text,
         by=None,
         at=at,
-        conversation=commitment.conversation,
+        conversation=message.conversation,
         automatic=True,
     )
     commitment_meet(commitment=commitment, at=at, met_by=outbox.message)

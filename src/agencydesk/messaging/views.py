@@ -66,6 +66,15 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, object] = {}
     if request.GET.get("conversation", "").isdigit():
         initial["conversation"] = int(request.GET["conversation"])
+    elif request.GET.get("message", "").isdigit():
+        # Today links a reply to the message it is about: answer in that message's conversation.
+        about = (
+            Message.objects.filter(pk=int(request.GET["message"]), client=client)
+            .values_list("conversation_id", flat=True)
+            .first()
+        )
+        if about is not None:
+            initial["conversation"] = about
     template = request.GET.get("template")
     if template in (TemplateKind.FOLLOW_UP, TemplateKind.KEEP_IN_TOUCH):
         contact = client.contacts.order_by("-is_primary", "pk").first()

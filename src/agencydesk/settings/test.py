@@ -7,7 +7,10 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 
 from .base import *  # noqa: F403
-from .base import DATABASES, TASK_QUEUES
+from .base import DATABASES, INSTALLED_APPS, TASK_QUEUES
+
+# A test-only app that declares a kind of commitment of its own (commitments/tests/plugin).
+INSTALLED_APPS = [*INSTALLED_APPS, "agencydesk.commitments.tests.plugin"]
 
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {

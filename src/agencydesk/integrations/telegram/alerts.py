@@ -15,11 +15,13 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agencydesk.commitments.choices import Kind, State
+from agencydesk.commitments.choices import State
+from agencydesk.commitments.kinds import kind_label
 from agencydesk.commitments.models import Commitment
 from agencydesk.integrations.telegram.choices import NoticeKind
 from agencydesk.integrations.telegram.models import TelegramChat
 from agencydesk.integrations.telegram.services import notice_queue
+from agencydesk.messaging.choices import FIRST_RESPONSE
 
 WARN_BEFORE = timedelta(minutes=5)
 DIGEST_HOUR = 9  # local time of the account manager
@@ -48,7 +50,7 @@ def alerts_queue(*, now: datetime) -> int:
         return 0
     queued = 0
     soon = Commitment.objects.filter(
-        kind=Kind.FIRST_RESPONSE,
+        kind=FIRST_RESPONSE,
         state=State.OPEN,
         due_at__gt=now,
         due_at__lte=now + WARN_BEFORE,
@@ -102,7 +104,7 @@ def digest_text(*, user, now: datetime) -> str:
         for item in items[:DIGEST_LINES]:
             when = formats.date_format(item.due_at.astimezone(zone), "D H:i")
             mark = "❗" if item.overdue else "•"
-            label = Kind(item.kind).label  # in the AM's language, not the request's
+            label = kind_label(item.kind)  # in the AM's language, not the request's
             lines.append(f"{mark} {when} {label} — {item.client_name}")
         if len(items) > DIGEST_LINES:
             lines.append(_("…and more on the Today page."))

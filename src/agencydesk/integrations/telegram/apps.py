@@ -12,11 +12,13 @@ class TelegramConfig(AppConfig):
         from agencydesk.commitments.clock import TICKS
         from agencydesk.integrations.telegram.adapter import TelegramAdapter
         from agencydesk.integrations.telegram.alerts import telegram_tick
+        from agencydesk.integrations.telegram.kinds import kinds_register
         from agencydesk.integrations.telegram.selectors import alert_chats
         from agencydesk.integrations.telegram.tasks import updates_stale_process
         from agencydesk.messaging.channels import register_adapter
 
         register_adapter("telegram", TelegramAdapter())
+        kinds_register()
         # Alerts and the daily digest go out from the desk's clock in every server and worker.
         TICKS.append(telegram_tick)
         # Stored updates whose task was lost are processed by the clock.

@@ -47,3 +47,7 @@ class NoticeState(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+# The kind of commitment the connector declares (see ``telegram/kinds.py``).
+TELEGRAM_LOST = "telegram_lost"

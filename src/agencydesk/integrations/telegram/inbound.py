@@ -11,13 +11,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from agencydesk.integrations.telegram import membership, recording, rendering, services
 from agencydesk.integrations.telegram import payloads as checks
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.models import (
-    PacingLock,
     TelegramChat,
     TelegramUpdate,
     TelegramUser,
@@ -76,18 +75,13 @@ def updates_store(*, payloads: list[Any], at: datetime) -> int:
 def updates_process(*, at: datetime, limit: int = BATCH) -> int:
     """Process up to ``limit`` stored updates in ``update_id`` order, in one transaction.
 
-    Processors take turns (a locked row), so updates are handled in order even
+    Processors take turns (see :func:`_claim`), so updates are handled in order even
     with several workers: a ``/link`` is committed before the messages after it
     are looked at. Returns how many were taken. An update that fails is marked
     ``error`` with the reason and kept; the others of the batch go on.
     """
     with transaction.atomic():
-        turn, _created = PacingLock.objects.get_or_create(name="process")
-        PacingLock.objects.select_for_update().filter(pk=turn.pk).first()
-        batch = list(
-            TelegramUpdate.objects.filter(state=UpdateState.NEW).order_by("update_id")[:limit]
-        )
-        done: list[int] = []
+        batch = _claim(limit=limit, at=at)
         known: dict[tuple[str, int], Any] = {}  # chats and accounts seen in this batch
         for update in batch:
             try:
@@ -102,22 +96,42 @@ def updates_process(*, at: datetime, limit: int = BATCH) -> int:
                     error=f"{type(exc).__name__}: {exc}"[:2000],
                 )
                 continue
-            if state == UpdateState.DONE:
-                done.append(update.pk)
-            else:
+            if state != UpdateState.DONE:
                 TelegramUpdate.objects.filter(pk=update.pk).update(
                     state=state, processed_at=at, error=note
                 )
-        TelegramUpdate.objects.filter(pk__in=done).update(state=UpdateState.DONE, processed_at=at)
     return len(batch)
 
 
+def _claim(*, limit: int, at: datetime) -> list[TelegramUpdate]:
+    """Take the next ``limit`` new updates, in ``update_id`` order, marked done in the same statement.
+
+    The claim and the mark are one statement because the batch runs in one
+    transaction: if it fails, nothing is marked; updates that end otherwise
+    (parked, skipped, failed) are marked again one by one. Processors take
+    turns: on PostgreSQL the claim locks the oldest new rows, so a second
+    processor waits for them and then takes only what comes after; on SQLite
+    the transaction already holds the database's one write lock.
+    """
+    table = connection.ops.quote_name(TelegramUpdate._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Only the model's own quoted table name is formatted in; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET state = %s, processed_at = %s WHERE id IN ("  # noqa: S608
+        f"SELECT id FROM {table} WHERE state = %s ORDER BY update_id LIMIT %s{lock}"
+        ") RETURNING id, update_id, payload"
+    )
+    params = [UpdateState.DONE, at, UpdateState.NEW, limit]
+    return sorted(TelegramUpdate.objects.raw(sql, params), key=lambda u: u.update_id or 0)
+
+
 def updates_process_all(*, at: datetime) -> int:
+    """Process stored updates until none is left (a batch smaller than the limit was the last)."""
     total = 0
     while True:
         taken = updates_process(at=at)
         total += taken
-        if taken == 0:
+        if taken < BATCH:
             return total
 
 
@@ -134,9 +148,10 @@ def _chat_upsert(
     chat = known.get(("chat", int(data["id"]))) if known is not None else None
     created = False
     if chat is None:
-        chat, created = TelegramChat.objects.select_related("client").get_or_create(
-            chat_id=int(data["id"]), defaults={**fields, "first_seen_at": at}
-        )
+        # What the rules read of the client: its account manager and its calendar.
+        chat, created = TelegramChat.objects.select_related(
+            "client__account_manager", "client__calendar"
+        ).get_or_create(chat_id=int(data["id"]), defaults={**fields, "first_seen_at": at})
         if known is not None:
             known[("chat", chat.chat_id)] = chat
     if not created and any(getattr(chat, k) != v for k, v in fields.items()):

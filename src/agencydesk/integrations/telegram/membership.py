@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.calendars.selectors import business_day_minutes, calendar_engine, client_calendar
-from agencydesk.commitments.choices import ACTIVE_STATES, Kind
+from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_meet, commitment_open
 from agencydesk.core.services import audit_record
+from agencydesk.integrations.telegram.choices import TELEGRAM_LOST
 from agencydesk.integrations.telegram.models import TelegramChat
 
 if TYPE_CHECKING:
@@ -83,13 +84,13 @@ def _lost_open(chat: TelegramChat, *, at: datetime) -> None:
     start = chat.disconnected_at or at
     minutes = business_day_minutes(calendar_engine(calendar), start)
     commitment = commitment_open(
-        kind=Kind.TELEGRAM_LOST,
+        kind=TELEGRAM_LOST,
+        subject=chat,
         client=client,
         owner=client.account_manager,
         calendar=calendar,
         start_at=start,
         minutes=minutes,
-        reason_code="telegram_lost",
         reason_params={"chat": str(chat)[:120], "client": client.name[:120]},
         at=at,
     )

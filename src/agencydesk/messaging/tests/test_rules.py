@@ -76,7 +76,7 @@ def test_acknowledgement_goes_out_after_five_working_minutes_in_the_client_langu
     assert ack.outbox.state == "sent"
     assert Delivery.objects.get().text == ack.text
     first = commitment(acme, "first_response")
-    assert first.state == "met" and first.met_by_id == ack.pk
+    assert first.state == "met" and first.met_by == ack
     # it meets the first response, not the question
     assert commitment(acme, "question").state == "open"
     # a second tick sends nothing more

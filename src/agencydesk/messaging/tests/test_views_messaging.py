@@ -83,7 +83,7 @@ def test_logging_a_call_that_expects_an_answer_opens_a_first_response(client, ac
     assert response.status_code == 302
     message = Message.objects.get()
     assert (message.channel, message.direction) == ("phone", "in")
-    assert Commitment.objects.filter(kind="first_response", message=message).exists()
+    assert Commitment.objects.about(message).filter(kind="first_response").exists()
 
 
 def test_marking_a_question_from_the_timeline(client, acme, team):

@@ -7,3 +7,12 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// A list that refreshes itself (Today) waits while someone is using one of its
+// forms: the refresh would throw away what they were typing.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var source = event.detail && event.detail.elt;
+  if (source && source.querySelector && source.querySelector("details[open]")) {
+    event.preventDefault();
+  }
+});
