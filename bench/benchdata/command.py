@@ -6,24 +6,28 @@
 
 Rows are planned with NumPy, then written in batches of ``--batch`` rows; the
 services are not called, so nothing is audited and no task is queued. The
-shape follows the desk's own rules, so the ledger looks like months of use:
+commitments are the ones the desk's rules would have opened and closed: every
+moment comes from the functions the services use (:mod:`benchdata.rules`), and
+``tests/test_bench_rules.py`` replays a sample through ``message_record`` and
+the clock and compares every commitment. The shape, months of use:
 
 * ``--managers`` account managers (``bench-am-NNN``) and two directors
   (``bench-director-N``), unusable passwords (``agencydesk token create`` works);
 * ``--clients`` clients spread unevenly over the managers, each with a backup
   manager, 1-3 contacts, 1-4 conversations and a calendar reference: the
   agency default calendar or one of four shared ``[bench] …`` calendars;
-* ``--messages`` messages over the last ``--months`` months, in episodes: the
-  client writes (sometimes a question), the desk acknowledges after 5 business
-  minutes when nobody has answered (an automatic message and its outbox row),
-  the manager replies (median ~4 business minutes, a tail of slow answers); or
-  the agency writes first, sometimes waiting for the client. Every message gets
-  the commitments the rules would have opened (first response, question, keep
-  in touch, follow-up), met by the message that met them, breached with a
-  breach record when late;
-* in the last three days a backlog per client of 3-10 active commitments
-  (open, breached, escalated, some visible only later), so Today holds about
-  20-200 items per manager. Nothing is left for the desk's clock to do.
+* ``--messages`` messages over the last ``--months`` months, in episodes that
+  do not overlap within a client: the client writes (sometimes a question),
+  the desk acknowledges at the client's acknowledgement moment when nobody has
+  answered (an automatic message and its outbox row, which meets the first
+  response), the manager replies (median ~4 business minutes, a tail of answers
+  that take days: those questions were escalated); or the agency writes first,
+  sometimes waiting for the client. Calls and meetings the client starts are
+  touches for keep in touch, as the agency's messages are;
+* in the last three days a backlog per client of 3-9 active commitments and
+  keep in touch (open, breached, escalated, follow-ups chained into a call,
+  some visible only later), so Today holds about 20-200 items per manager.
+  Nothing is left for the desk's clock to do.
 
 Writing: small tables with ``bulk_create``; the big ones (messages, outbox,
 commitments, breaches) column by column into ``COPY`` (PostgreSQL) or
