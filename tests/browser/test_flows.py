@@ -492,6 +492,52 @@ def test_an_account_manager_edits_only_the_clients_they_run(agency: Agency, page
 # --- Today ----------------------------------------------------------------------------------------
 
 
+def test_today_items_are_snoozed_and_marked_done_with_a_reason(agency: Agency, login_as):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.core.models import AuditLog
+
+    page = login_as(agency.am, next="/today/")
+    reply = page.locator(".attention-item[data-kind=first_response]", has_text="Northwind")
+    question = page.locator(".attention-item[data-kind=question]", has_text="Northwind")
+    expect(reply).to_have_count(1)
+    expect(question).to_have_count(1)
+
+    # Snooze the reply for two hours (the field is in the person's own time).
+    later = dt.datetime.now(ZoneInfo(agency.am.timezone)) + dt.timedelta(hours=2)
+    reply.locator("summary").click()
+    reply.locator("input[name=until]").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    with page.expect_navigation():
+        reply.get_by_role("button", name="Snooze").click()
+    expect(
+        page.locator(".attention-item[data-kind=first_response]", has_text="Northwind")
+    ).to_have_count(0)
+
+    # An empty reason is refused with a message, and the item stays.
+    question.locator("summary").click()
+    question.locator("input[name=reason]").evaluate("el => el.removeAttribute('required')")
+    with page.expect_navigation():
+        question.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_text("Say how it was done.")).to_be_visible()
+    expect(question).to_have_count(1)
+
+    question.locator("summary").click()
+    question.locator("input[name=reason]").fill("Answered on the phone")
+    with page.expect_navigation():
+        question.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_text("Marked done.")).to_be_visible()
+    expect(page.locator(".attention-item[data-kind=question]", has_text="Northwind")).to_have_count(
+        0
+    )
+
+    snoozed = Commitment.objects.get(client=agency.northwind, kind="first_response")
+    assert snoozed.state == "open" and snoozed.visible_from > dt.datetime.now(dt.UTC)
+    done = AuditLog.objects.get(action="commitment.done")
+    assert done.reason == "Answered on the phone" and done.actor == agency.am
+
+
 def test_today_leads_to_the_reply_and_the_reply_clears_the_item(agency: Agency, login_as):
     from agencydesk.commitments.models import Commitment
     from agencydesk.messaging.models import Message
