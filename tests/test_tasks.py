@@ -348,11 +348,11 @@ def test_a_lost_send_is_failed_but_never_sent_again_by_the_sweep(director):
     from django_tasks_db.models import DBTaskResult
 
     from agencydesk.clients.services import client_create
-    from agencydesk.commitments.clock import STUCK_SENDING, clock_tick
     from agencydesk.core import workers
     from agencydesk.messaging.models import Delivery, OutboundMessage
     from agencydesk.messaging.services import message_send
     from agencydesk.messaging.tasks import outbox_send
+    from agencydesk.outbox.services import STUCK_SENDING, outbox_tick
 
     ours = workers.worker_id().rsplit(":", 2)[0]
     with override_settings(TASKS=DB_TASKS), time_machine.travel(NOW, tick=False):
@@ -369,7 +369,7 @@ def test_a_lost_send_is_failed_but_never_sent_again_by_the_sweep(director):
         # The outbox's own reconciliation decides, from what the channel says.
         later = NOW + STUCK_SENDING
         with time_machine.travel(later, tick=False):
-            assert clock_tick(now=later)["reconciled"] == 1
+            assert outbox_tick(now=later)["reconciled"] == 1
 
 
 def test_a_worker_killed_mid_task_is_swept_and_its_task_run_again(tmp_path):

@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import close_old_connections
-from django.db.models import F, Q
 
 from agencydesk.commitments.choices import ACTIVE_STATES, State
 from agencydesk.commitments.kinds import KINDS, counters
@@ -23,14 +22,15 @@ from agencydesk.commitments.services import commitment_breach
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-STUCK_SENDING = timedelta(minutes=5)
-LOST_ENQUEUE = timedelta(minutes=2)
 
 
 def clock_tick(*, now: datetime) -> dict[str, int]:
-    """Breaches, what each kind does at its action moment, and outbox releases due by ``now``."""
+    """Breaches and what each kind does at its action moment, due by ``now``.
+
+    The outbox's own clock (held messages, lost hand-overs, dead workers' sends)
+    is registered in :data:`TICKS` by messaging.
+    """
     counts = {"breached": _breach_due(now), **_actions_due(now)}
-    counts["released"], counts["reconciled"] = _outbox_due(now)
     return counts
 
 
@@ -57,54 +57,6 @@ def _actions_due(now: datetime) -> dict[str, int]:
             continue
         counts[spec.counter] += bool(spec.on_action(commitment=commitment, at=now))
     return counts
-
-
-def _outbox_due(now: datetime) -> tuple[int, int]:
-    from agencydesk.messaging.channels import adapter_for
-    from agencydesk.messaging.choices import OutboxState
-    from agencydesk.messaging.models import OutboundMessage
-    from agencydesk.messaging.tasks import outbox_send
-
-    released = 0
-    held = list(
-        OutboundMessage.objects.filter(state=OutboxState.HELD, send_after__lte=now).values_list(
-            "pk", flat=True
-        )[:BATCH]
-    )
-    for pk in held:
-        if OutboundMessage.objects.filter(pk=pk, state=OutboxState.HELD).update(
-            state=OutboxState.QUEUED, enqueued_at=now
-        ):
-            outbox_send.enqueue(pk)
-            released += 1
-    # Due, handed to a worker long ago and still queued: the enqueue was lost (a
-    # crash between commit and enqueue) or a retry's time has come. Hand it over
-    # again; the task itself is idempotent.
-    stale = Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - LOST_ENQUEUE)
-    retry_due = Q(attempts__gt=0, enqueued_at__lt=F("send_after"))
-    for pk in OutboundMessage.objects.filter(
-        Q(state=OutboxState.QUEUED, send_after__lte=now) & (stale | retry_due)
-    ).values_list("pk", flat=True)[:BATCH]:
-        if OutboundMessage.objects.filter(pk=pk, state=OutboxState.QUEUED).update(enqueued_at=now):
-            outbox_send.enqueue(pk)
-            released += 1
-    # A worker died between claiming and recording the result: ask the channel.
-    reconciled = 0
-    for outbox in OutboundMessage.objects.filter(
-        state=OutboxState.SENDING, claimed_at__lte=now - STUCK_SENDING
-    ).select_related("message")[:BATCH]:
-        external_id = adapter_for(outbox.channel).reconcile(outbox)
-        if external_id:
-            OutboundMessage.objects.filter(pk=outbox.pk, state=OutboxState.SENDING).update(
-                state=OutboxState.SENT, sent_at=now, external_id=external_id, claimed_at=None
-            )
-        else:
-            OutboundMessage.objects.filter(pk=outbox.pk, state=OutboxState.SENDING).update(
-                state=OutboxState.QUEUED, send_after=now, claimed_at=None, enqueued_at=now
-            )
-            outbox_send.enqueue(outbox.pk)
-        reconciled += 1
-    return released, reconciled
 
 
 # What other apps do because time passed, registered from their AppConfig.ready

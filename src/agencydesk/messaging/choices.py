@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencydesk.clients.choices import Channel
+from agencydesk.outbox.states import OutboxState
 
 __all__ = ["Channel", "Direction", "MessageKind", "OutboxState", "Source", "TemplateKind", "Topic"]
 
@@ -37,14 +38,6 @@ class Topic(models.TextChoices):
     TEXTS = "texts", _("Texts")
     DOCUMENTS = "documents", _("Documents")
     IDEAS = "ideas", _("Ideas & requests")
-
-
-class OutboxState(models.TextChoices):
-    HELD = "held", _("Held for working hours")
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
 
 
 class TemplateKind(models.TextChoices):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -14,10 +12,10 @@ from agencydesk.messaging.choices import (
     Channel,
     Direction,
     MessageKind,
-    OutboxState,
     Source,
     TemplateKind,
 )
+from agencydesk.outbox.models import OutboxRow
 
 
 class Conversation(models.Model):
@@ -159,12 +157,12 @@ class Message(models.Model):
         return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}: {self.text[:40]}"
 
 
-class OutboundMessage(models.Model):
-    """The outbox: one row per message the desk must deliver, with its state.
+class OutboundMessage(OutboxRow):
+    """The delivery of one message the desk wrote to a client: an outbox row of its conversation's channel.
 
-    Sending is a task enqueued on commit. ``idempotency_key`` travels with the
-    delivery so a retry after a crash is recognised by the channel and never
-    delivered twice.
+    The state, retries and reconciliation are the one outbox's
+    (:class:`~agencydesk.outbox.models.OutboxRow`); this table adds what a
+    client message is: the recorded ``Message``, its client and its channel.
     """
 
     message = models.OneToOneField(
@@ -174,19 +172,6 @@ class OutboundMessage(models.Model):
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="outbox"
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    state = models.CharField(
-        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED
-    )
-    send_after = models.DateTimeField(_("send after"))
-    held_reason = models.CharField(_("held because"), max_length=200, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
-    enqueued_at = models.DateTimeField(_("last handed to a worker"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    external_id = models.CharField(_("id in the channel"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("outbound message")
@@ -196,6 +181,10 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_state_display()} · {self.message_id}"
+
+    @property
+    def outbox_channel(self) -> str:
+        return self.channel
 
 
 class Delivery(models.Model):

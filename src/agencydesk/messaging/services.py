@@ -7,7 +7,7 @@ that triggers it, in the same transaction; deliveries happen after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -43,13 +43,13 @@ from agencydesk.messaging.choices import (
     Channel,
     Direction,
     MessageKind,
-    OutboxState,
     Source,
     TemplateKind,
 )
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
+from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -470,29 +470,16 @@ def message_send(
     message.save()
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
     outbox = OutboundMessage(
-        message=message,
-        client=client,
-        channel=conversation.channel,
-        state=OutboxState.HELD if held else OutboxState.QUEUED,
-        send_after=send_after,
-        held_reason=held,
-        created_at=at,
-        enqueued_at=None if held else at,
+        message=message, client=client, channel=conversation.channel, created_at=at
     )
+    outbox_hold_or_queue(row=outbox, at=at, send_after=send_after, held_reason=held)
     outbox.full_clean()
     outbox.save()
     if not automatic:
         _after_outbound(message, at=at, by=by, answers_questions=answers_questions)
     if not held:
-        _enqueue_send(outbox)
+        outbox_hand_over_on_commit(row=outbox)
     return outbox
-
-
-def _enqueue_send(outbox: OutboundMessage) -> None:
-    from agencydesk.messaging.tasks import outbox_enqueue
-
-    outbox_id = outbox.pk
-    transaction.on_commit(lambda: outbox_enqueue(outbox_id))
 
 
 def template_text(*, kind: str, client: Client, contact: Contact | None) -> str:
@@ -534,13 +521,3 @@ def acknowledgement_send(*, commitment: Commitment, at: datetime) -> OutboundMes
     )
     commitment_meet(commitment=commitment, at=at, met_by=outbox.message)
     return outbox
-
-
-OUTBOX_BACKOFF = [timedelta(seconds=s) for s in (10, 30, 120, 600, 1800)]
-OUTBOX_MAX_ATTEMPTS = 8
-
-
-def outbox_backoff(attempts: int, retry_after: float | None = None) -> timedelta:
-    if retry_after is not None:
-        return timedelta(seconds=retry_after)
-    return OUTBOX_BACKOFF[min(attempts, len(OUTBOX_BACKOFF)) - 1] if attempts else OUTBOX_BACKOFF[0]

@@ -1,10 +1,13 @@
-"""The outbox's Telegram channel: deliver an AM's reply, an acknowledgement or a notice to its chat and topic.
+"""The outbox's Telegram channel: an AM's reply, an acknowledgement or a bot notice, to its chat and topic.
+
+One adapter for both outbox tables (client messages and the bot's notices to
+people), so both are paced, classified and reconciled the same way.
 
 Never twice: before a call the adapter looks at the slots of earlier attempts.
 A slot that got an answer means delivered (its id is returned again); a slot
 left ``pending`` or ``unknown`` means a call went out and no answer came back,
-so the message may be in the chat: the outbox row fails with a clear reason
-for the account manager to check, and nothing resends it by itself.
+so the message may be in the chat: the row fails with a clear reason for a
+person to check, and nothing resends it by itself.
 """
 
 from __future__ import annotations
@@ -15,14 +18,22 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from agencydesk.integrations.telegram.choices import SendOutcome
-from agencydesk.integrations.telegram.client import MaybeSent, NotSent, Refused, RetryLater
-from agencydesk.integrations.telegram.models import SendSlot, TelegramChat
+from agencydesk.integrations.telegram.client import (
+    ApiError,
+    MaybeSent,
+    NotSent,
+    Refused,
+    RetryLater,
+)
+from agencydesk.integrations.telegram.models import SendSlot, TelegramChat, TelegramNotice
 from agencydesk.integrations.telegram.sending import PacingFull, Target, send_paced
-from agencydesk.messaging.channels import LoggedChannel, PermanentFailure, TemporaryFailure
-from agencydesk.messaging.choices import OutboxState
+from agencydesk.messaging.channels import LoggedChannel
+from agencydesk.outbox.adapters import Failure, MaybeDelivered, PermanentFailure, channel_failure
 
 if TYPE_CHECKING:
     from agencydesk.messaging.models import Conversation, OutboundMessage
+
+    Row = OutboundMessage | TelegramNotice
 
 
 def ambiguous_reason() -> str:
@@ -61,46 +72,63 @@ def _external_id(slot: SendSlot) -> str:
     return f"{slot.chat_id}:{slot.telegram_message_id}"
 
 
+def _slot_owner(row: Row) -> dict[str, int]:
+    """Which column of a send slot points at ``row``."""
+    if isinstance(row, TelegramNotice):
+        return {"notice_id": row.pk}
+    return {"outbox_id": row.pk}
+
+
+def _logged(row: Row) -> bool:
+    # Without a bot token a client message is recorded by the logged channel, so
+    # the desk works before Telegram is set up; a notice has no client to log it for.
+    return not settings.TELEGRAM_BOT_TOKEN and not isinstance(row, TelegramNotice)
+
+
 class TelegramAdapter:
-    """Delivers through the Bot API; without a bot token, the logged channel records the message."""
+    """Delivers through the Bot API, paced; without a bot token, client messages go to the logged channel."""
 
     name = "telegram"
 
-    def send(self, outbox: OutboundMessage) -> str:
-        if not settings.TELEGRAM_BOT_TOKEN:
-            return LoggedChannel().send(outbox)
-        earlier = list(SendSlot.objects.filter(outbox=outbox).order_by("reserved_at"))
+    def send(self, row: Row) -> str:
+        if _logged(row):
+            return LoggedChannel().send(row)
+        owner = _slot_owner(row)
+        earlier = list(SendSlot.objects.filter(**owner).order_by("reserved_at"))
         for slot in earlier:
             if slot.outcome == SendOutcome.SENT:
                 return _external_id(slot)
         if any(s.outcome in (SendOutcome.PENDING, SendOutcome.UNKNOWN) for s in earlier):
-            raise PermanentFailure(ambiguous_reason())
-        target = target_for(outbox.message.conversation)
-        try:
-            slot = send_paced(target, outbox.message.text, outbox_id=outbox.pk)
-        except (PacingFull, RetryLater) as exc:
-            raise TemporaryFailure(str(exc), retry_after=exc.retry_after) from exc
-        except NotSent as exc:
-            raise TemporaryFailure(str(exc)) from exc
-        except MaybeSent as exc:
-            raise PermanentFailure(f"{ambiguous_reason()} ({exc})") from exc
-        except Refused as exc:
-            raise PermanentFailure(str(exc)) from exc
-        return _external_id(slot)
+            raise MaybeDelivered(ambiguous_reason())
+        if isinstance(row, TelegramNotice):
+            chat = TelegramChat.objects.filter(chat_id=row.chat_id).first()
+            target = Target(row.chat_id, row.thread_id, bool(chat and chat.is_group))
+            text = row.text
+        else:
+            target = target_for(row.message.conversation)
+            text = row.message.text
+        return _external_id(send_paced(target, text, **owner))
 
-    def reconcile(self, outbox: OutboundMessage) -> str | None:
-        """After a worker died mid-send: delivered (its id), surely not (None), or unknown (failed)."""
-        from agencydesk.messaging.models import OutboundMessage
+    def classify(self, exc: Exception) -> Failure | None:
+        """Telegram's answers as the outbox understands them; the outbox's own exceptions as they are."""
+        if isinstance(exc, PacingFull | RetryLater):
+            return Failure.temporary(str(exc), retry_after=exc.retry_after)
+        if isinstance(exc, NotSent):
+            return Failure.temporary(str(exc))
+        if isinstance(exc, MaybeSent):
+            return Failure.final(f"{ambiguous_reason()} ({exc})")
+        if isinstance(exc, Refused | ApiError):
+            return Failure.final(str(exc))
+        return channel_failure(exc)
 
-        if not settings.TELEGRAM_BOT_TOKEN:
-            return LoggedChannel().reconcile(outbox)
-        slot = SendSlot.objects.filter(outbox=outbox).order_by("-reserved_at").first()
+    def reconcile(self, row: Row) -> str | None:
+        """After a worker died mid-send: delivered (its id), surely not (None), or unknown (``MaybeDelivered``)."""
+        if _logged(row):
+            return LoggedChannel().reconcile(row)
+        slot = SendSlot.objects.filter(**_slot_owner(row)).order_by("-reserved_at").first()
         if slot is None or slot.outcome == SendOutcome.FAILED:
             return None
         if slot.outcome == SendOutcome.SENT:
             return _external_id(slot)
         # The call went out and its answer was lost with the worker: a person must look.
-        OutboundMessage.objects.filter(pk=outbox.pk, state=OutboxState.SENDING).update(
-            state=OutboxState.FAILED, last_error=ambiguous_reason(), claimed_at=None
-        )
-        return None
+        raise MaybeDelivered(ambiguous_reason())

@@ -62,6 +62,7 @@ class LinkCodeAdmin(admin.ModelAdmin):
 class TelegramNoticeAdmin(admin.ModelAdmin):
     list_display = ("kind", "chat_id", "user", "state", "send_after", "sent_at", "attempts")
     list_filter = ("kind", "state")
+    raw_id_fields = ("user",)
 
 
 @admin.register(SendSlot)

@@ -161,7 +161,8 @@ def chat_lost_alert(*, chat: TelegramChat, commitment: Commitment, at: datetime)
 
 
 def telegram_tick(*, now: datetime) -> dict[str, int]:
-    """What the connector does because time passed: alerts, and notices due again."""
-    from agencydesk.integrations.telegram.tasks import notices_due
+    """What the connector does because time passed: the alerts due.
 
-    return {"alerts": alerts_queue(now=now), "notices": notices_due(now=now)}
+    Delivering them, retrying and reconciling is the one outbox's tick.
+    """
+    return {"alerts": alerts_queue(now=now)}

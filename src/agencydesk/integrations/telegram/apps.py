@@ -13,11 +13,15 @@ class TelegramConfig(AppConfig):
         from agencydesk.integrations.telegram.adapter import TelegramAdapter
         from agencydesk.integrations.telegram.alerts import telegram_tick
         from agencydesk.integrations.telegram.kinds import kinds_register
+        from agencydesk.integrations.telegram.models import TelegramNotice
         from agencydesk.integrations.telegram.selectors import alert_chats
-        from agencydesk.integrations.telegram.tasks import updates_stale_process
-        from agencydesk.messaging.channels import register_adapter
+        from agencydesk.integrations.telegram.tasks import notice_send, updates_stale_process
+        from agencydesk.outbox.adapters import register_adapter
+        from agencydesk.outbox.services import outbox_register_table
 
+        # Client messages in Telegram and the bot's notices to people: one adapter, one outbox.
         register_adapter("telegram", TelegramAdapter())
+        outbox_register_table(model=TelegramNotice, task=notice_send)
         kinds_register()
         # Alerts and the daily digest go out from the desk's clock in every server and worker.
         TICKS.append(telegram_tick)

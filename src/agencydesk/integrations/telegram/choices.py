@@ -42,12 +42,5 @@ class NoticeKind(models.TextChoices):
     CHAT_LOST = "chat_lost", _("The bot was removed from a client's chat")
 
 
-class NoticeState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
 # The kind of commitment the connector declares (see ``telegram/kinds.py``).
 TELEGRAM_LOST = "telegram_lost"

@@ -9,11 +9,11 @@ from agencydesk.integrations.telegram.choices import (
     BotStatus,
     ChatType,
     NoticeKind,
-    NoticeState,
     SendOutcome,
     UpdateState,
 )
 from agencydesk.messaging.models import Message, OutboundMessage
+from agencydesk.outbox.models import OutboxRow
 
 
 class TelegramUpdate(models.Model):
@@ -381,11 +381,17 @@ class PacingLock(models.Model):
         return self.name
 
 
-class TelegramNotice(models.Model):
-    """A message of the bot itself: a confirmation in a chat, or an alert or digest to an AM.
+class TelegramNotice(OutboxRow):
+    """A message of the bot itself: a confirmation in a chat, or an alert or digest to a person.
+
+    One table of the one outbox (:class:`~agencydesk.outbox.models.OutboxRow`):
+    the same states, backoff, stuck-send rule and attempt counting as a client
+    message, delivered by the same Telegram adapter. It is its own table
+    because its recipient is a chat (often a colleague's, with no client),
+    not a recorded message in a client's conversation.
 
     ``key`` makes each notice unique (one digest per user and day, one warning
-    per commitment), so a tick that runs twice never sends twice.
+    per commitment), so a tick that runs twice never queues twice.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
@@ -401,14 +407,6 @@ class TelegramNotice(models.Model):
         related_name="telegram_notices",
     )
     text = models.TextField(_("text"))
-    state = models.CharField(
-        _("state"), max_length=8, choices=NoticeState.choices, default=NoticeState.QUEUED
-    )
-    send_after = models.DateTimeField(_("send after"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bot notice")
@@ -418,3 +416,7 @@ class TelegramNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.chat_id}"
+
+    @property
+    def outbox_channel(self) -> str:
+        return "telegram"

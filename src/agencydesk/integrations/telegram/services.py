@@ -25,6 +25,7 @@ from agencydesk.integrations.telegram.models import (
 )
 from agencydesk.messaging.choices import Source, Topic
 from agencydesk.messaging.models import Message
+from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -171,23 +172,26 @@ def notice_queue(
     user: User | None = None,
 ) -> TelegramNotice | None:
     """Queue a message of the bot; the same ``key`` twice queues it once. Sent after commit."""
-    notice, created = TelegramNotice.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind,
-            "chat_id": chat_id,
-            "thread_id": thread_id,
-            "text": text,
-            "user": user,
-            "send_after": at,
-            "created_at": at,
-        },
-    )
-    if not created:
+    if TelegramNotice.objects.filter(key=key).exists():
         return None
-    from agencydesk.integrations.telegram.tasks import notice_send
-
-    transaction.on_commit(lambda: notice_send.enqueue(notice.pk))
+    notice = TelegramNotice(
+        kind=kind,
+        key=key,
+        chat_id=chat_id,
+        thread_id=thread_id,
+        text=text,
+        user=user,
+        created_at=at,
+    )
+    outbox_hold_or_queue(row=notice, at=at)
+    # The key's uniqueness is the database's to decide, below: a worker racing us is not an error.
+    notice.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        return None  # queued by another worker meanwhile: the key says it is the same notice
+    outbox_hand_over_on_commit(row=notice)
     return notice
 
 

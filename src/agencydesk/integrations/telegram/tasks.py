@@ -6,32 +6,23 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from agencydesk.core.queues import URGENT
 from agencydesk.core.workers import rerun_when_abandoned
-from agencydesk.integrations.telegram.choices import NoticeKind, NoticeState, UpdateState
-from agencydesk.integrations.telegram.client import (
-    ApiError,
-    MaybeSent,
-    NotSent,
-    RetryLater,
-    TelegramClient,
-)
+from agencydesk.integrations.telegram.choices import NoticeKind, UpdateState
+from agencydesk.integrations.telegram.client import ApiError, TelegramClient
 from agencydesk.integrations.telegram.models import (
     TelegramChat,
     TelegramNotice,
     TelegramTopic,
     TelegramUpdate,
 )
-from agencydesk.integrations.telegram.sending import PacingFull, Target, send_paced
+from agencydesk.outbox.services import outbox_deliver
 
 logger = logging.getLogger(__name__)
-NOTICE_BACKOFF = (10, 30, 120, 600)
-NOTICE_MAX_ATTEMPTS = 6
 # An update stored this long ago and still new lost its task (the process died
 # between the commit and the enqueue, or the worker with it): the clock takes it.
 UPDATE_GRACE = timedelta(seconds=30)
@@ -98,48 +89,5 @@ def topics_create(chat_pk: int) -> int:
 
 @task(queue_name=URGENT)
 def notice_send(notice_id: int) -> str:
-    """Send one bot notice when it is due; the same rules as the outbox, never twice."""
-    now = timezone.now()
-    claimed = TelegramNotice.objects.filter(
-        pk=notice_id, state=NoticeState.QUEUED, send_after__lte=now
-    ).update(state=NoticeState.SENDING, attempts=F("attempts") + 1)
-    notice = TelegramNotice.objects.filter(pk=notice_id).first()
-    if notice is None or not claimed:
-        return notice.state if notice else "missing"
-    chat = TelegramChat.objects.filter(chat_id=notice.chat_id).first()
-    target = Target(notice.chat_id, notice.thread_id, bool(chat and chat.is_group))
-    try:
-        send_paced(target, notice.text, notice_id=notice.pk)
-    except (PacingFull, RetryLater, NotSent) as exc:
-        retry = getattr(exc, "retry_after", None)
-        if retry is None:
-            retry = NOTICE_BACKOFF[min(notice.attempts, len(NOTICE_BACKOFF)) - 1]
-        state = NoticeState.FAILED if notice.attempts >= NOTICE_MAX_ATTEMPTS else NoticeState.QUEUED
-        TelegramNotice.objects.filter(pk=notice.pk).update(
-            state=state, send_after=now + timedelta(seconds=retry), last_error=str(exc)[:2000]
-        )
-        return state
-    except (MaybeSent, ApiError) as exc:
-        TelegramNotice.objects.filter(pk=notice.pk).update(
-            state=NoticeState.FAILED, last_error=str(exc)[:2000]
-        )
-        return NoticeState.FAILED
-    TelegramNotice.objects.filter(pk=notice.pk).update(
-        state=NoticeState.SENT, sent_at=timezone.now()
-    )
-    return NoticeState.SENT
-
-
-def notices_due(*, now) -> int:
-    """Hand due notices to a worker again (retries, and enqueues lost in a crash)."""
-    count = 0
-    for pk in TelegramNotice.objects.filter(
-        state=NoticeState.QUEUED, send_after__lte=now
-    ).values_list("pk", flat=True)[:200]:
-        notice_send.enqueue(pk)
-        count += 1
-    # A worker died mid-send: the notice may be out. Do not repeat it.
-    TelegramNotice.objects.filter(
-        state=NoticeState.SENDING, send_after__lte=now - timedelta(minutes=5)
-    ).update(state=NoticeState.FAILED, last_error="worker stopped while sending")
-    return count
+    """Send one bot notice when it is due: a thin task over the one outbox's state machine."""
+    return outbox_deliver(model=TelegramNotice, pk=notice_id, now=timezone.now())

@@ -25,7 +25,7 @@ TOKEN = "123456:TEST-token"  # noqa: S105 - the fake server's own token
 class Fault:
     """What the fake server does instead of answering normally."""
 
-    status: int = 0  # 429 or 500; 0 means answer normally (after ``delay``)
+    status: int = 0  # 429, 400, 403 or 5xx; 0 means answer normally (after ``delay``)
     retry_after: int = 1
     delay: float = 0.0
 
@@ -131,6 +131,13 @@ class FakeBotApi:
                     "description": f"Too Many Requests: retry after {fault.retry_after}",
                     "parameters": {"retry_after": fault.retry_after},
                 },
+            )
+        if fault and fault.status in (400, 403):
+            description = {400: "Bad Request: chat not found", 403: "Forbidden: bot was blocked"}
+            return self._reply(
+                request,
+                fault.status,
+                {"ok": False, "error_code": fault.status, "description": description[fault.status]},
             )
         if fault and fault.status >= 500:
             return self._reply(

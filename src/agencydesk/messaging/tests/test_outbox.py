@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 import time_machine
 
-from agencydesk.commitments.clock import clock_tick
 from agencydesk.messaging import channels
 from agencydesk.messaging.models import Delivery, OutboundMessage
 from agencydesk.messaging.services import message_send
 from agencydesk.messaging.tasks import outbox_send
+from agencydesk.outbox.adapters import PermanentFailure, TemporaryFailure
+from agencydesk.outbox.services import outbox_tick
 
 from .conftest import msk
 
@@ -52,7 +53,7 @@ def test_worker_killed_after_delivery_is_reconciled_without_a_second_send(acme, 
     monkeypatch.setattr(channels.LoggedChannel, "send", real_send)
     later = NOON + dt.timedelta(minutes=6)
     with time_machine.travel(later, tick=False):
-        assert clock_tick(now=later)["reconciled"] == 1
+        assert outbox_tick(now=later)["reconciled"] == 1
     outbox.refresh_from_db()
     assert outbox.state == "sent" and outbox.external_id.startswith("log-")
     assert Delivery.objects.count() == 1
@@ -73,7 +74,7 @@ def test_worker_killed_before_delivery_is_sent_again_exactly_once(
     monkeypatch.undo()
     later = NOON + dt.timedelta(minutes=6)
     with time_machine.travel(later, tick=False):
-        clock_tick(now=later)  # requeues and (immediate backend) sends
+        outbox_tick(now=later)  # requeues and (immediate backend) sends
     outbox.refresh_from_db()
     assert outbox.state == "sent"
     assert Delivery.objects.count() == 1
@@ -85,7 +86,7 @@ def test_temporary_failure_retries_with_backoff_then_succeeds(acme, team, monkey
 
     def flaky(self, box):
         calls.append(box.pk)
-        raise channels.TemporaryFailure("429 Too Many Requests", retry_after=7)
+        raise TemporaryFailure("429 Too Many Requests", retry_after=7)
 
     monkeypatch.setattr(channels.LoggedChannel, "send", flaky)
     with time_machine.travel(NOON, tick=False):
@@ -106,7 +107,7 @@ def test_permanent_failure_is_kept_as_failed(acme, team, monkeypatch):
     outbox = _queued(acme, team)
 
     def refuse(self, box):
-        raise channels.PermanentFailure("chat not found")
+        raise PermanentFailure("chat not found")
 
     monkeypatch.setattr(channels.LoggedChannel, "send", refuse)
     with time_machine.travel(NOON, tick=False):
@@ -119,11 +120,11 @@ def test_permanent_failure_is_kept_as_failed(acme, team, monkeypatch):
 def test_a_lost_enqueue_is_handed_over_again_but_not_every_tick(acme, team):
     outbox = _queued(acme, team)  # committed, but its task never ran (the enqueue was lost)
     with time_machine.travel(NOON + dt.timedelta(minutes=1), tick=False):
-        assert clock_tick(now=NOON + dt.timedelta(minutes=1))["released"] == 0
+        assert outbox_tick(now=NOON + dt.timedelta(minutes=1))["released"] == 0
     later = NOON + dt.timedelta(minutes=3)
     with time_machine.travel(later, tick=False):
-        assert clock_tick(now=later)["released"] == 1
+        assert outbox_tick(now=later)["released"] == 1
     outbox.refresh_from_db()
     assert outbox.state == "sent" and Delivery.objects.count() == 1
     with time_machine.travel(later + dt.timedelta(minutes=5), tick=False):
-        assert clock_tick(now=later + dt.timedelta(minutes=5))["released"] == 0
+        assert outbox_tick(now=later + dt.timedelta(minutes=5))["released"] == 0

@@ -12,6 +12,7 @@ from agencydesk.commitments.clock import clock_tick
 from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.messaging.models import Delivery, Message, OutboundMessage
 from agencydesk.messaging.services import message_mark_question, message_record, message_send
+from agencydesk.outbox.services import outbox_tick
 
 from .conftest import msk
 
@@ -258,9 +259,9 @@ class TestQuietHours:
         )
         assert not Delivery.objects.exists()
         with time_machine.travel(msk(2026, 3, 11, 8, 59), tick=False), run_on_commit():
-            assert clock_tick(now=msk(2026, 3, 11, 8, 59))["released"] == 0
+            assert outbox_tick(now=msk(2026, 3, 11, 8, 59))["released"] == 0
         with time_machine.travel(msk(2026, 3, 11, 9, 0), tick=False), run_on_commit():
-            assert clock_tick(now=msk(2026, 3, 11, 9, 0))["released"] == 1
+            assert outbox_tick(now=msk(2026, 3, 11, 9, 0))["released"] == 1
         outbox.refresh_from_db()
         assert outbox.state == "sent" and Delivery.objects.count() == 1
 

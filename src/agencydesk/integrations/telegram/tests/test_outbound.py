@@ -17,6 +17,8 @@ from agencydesk.integrations.telegram.testing import Fault
 from agencydesk.messaging.models import OutboundMessage
 from agencydesk.messaging.services import conversation_for, message_send
 from agencydesk.messaging.tasks import outbox_send
+from agencydesk.outbox.adapters import MaybeDelivered
+from agencydesk.outbox.services import outbox_tick
 
 GROUP = -1001234
 T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -133,12 +135,17 @@ def test_a_worker_dead_mid_call_leaves_the_message_for_a_person(fake_api, linked
         outbox = message_send(
             client=client_acme, text="x", by=am, at=timezone.now(), channel="telegram"
         )
-    OutboundMessage.objects.filter(pk=outbox.pk).update(state="sending")
+    OutboundMessage.objects.filter(pk=outbox.pk).update(state="sending", claimed_at=T0)
     SendSlot.objects.create(chat_id=GROUP, reserved_at=T0, outbox=outbox)  # no outcome: died
     outbox.refresh_from_db()
-    assert TelegramAdapter().reconcile(outbox) is None
+    with pytest.raises(MaybeDelivered):
+        TelegramAdapter().reconcile(outbox)
+    later = T0 + dt.timedelta(minutes=6)
+    with time_machine.travel(later, tick=False):
+        assert outbox_tick(now=later)["reconciled"] == 1
     outbox.refresh_from_db()
     assert outbox.state == "failed" and "may have been delivered" in outbox.last_error
+    assert fake_api.sent == []
 
 
 def test_reconcile_knows_a_delivered_message(fake_api, linked, client_acme, am):
