@@ -36,9 +36,10 @@ a client's new message after the agency's reply (``--count-rounds`` of each).
 
 Prints SQL queries per recorded inbound API and Telegram message (target <= 10),
 the service time of one request in flight of ingest against the no-op endpoint
-and their ratio (target <= 4x), requests/s of both at ``--concurrency`` and
-their ratio (target >= 0.5), ingest latency p50/p95/p99 at the set concurrency
-(target p99 <= 50 ms), PASS/FAIL lines.
+and their ratio (target <= 4x), with PASS/FAIL lines; then, as figures without
+a target (issue 10 replaced the closed-loop targets, which could not hold by
+construction), requests/s of both at ``--concurrency`` and their ratio, and
+ingest latency p50/p95/p99 at that concurrency and in the open loop.
 Exit status 1 when a correctness check fails; missed speed targets are
 reported, not fatal. The machine's load average is printed with the figures:
 other processes on a shared machine move them.
@@ -784,13 +785,6 @@ def main() -> int:
         log(
             f"[{'PASS' if service <= MAX_SERVICE_RATIO else 'FAIL'}] ingest service time "
             f"{service:.2f}x the no-op's <= {MAX_SERVICE_RATIO:g}x"
-        )
-        log(
-            f"[{'PASS' if ratio >= 0.5 else 'FAIL'}] ingest/noop throughput ratio {ratio:.2f} >= 0.5"
-        )
-        log(
-            f"[{'PASS' if p99 <= 50 else 'FAIL'}] ingest p99 {p99:.1f} ms <= 50 ms "
-            f"at {args.concurrency} concurrent"
         )
         for line in failures:
             log(f"[FAIL] {line}")
