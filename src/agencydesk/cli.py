@@ -409,14 +409,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from django.core.serializers.json import DjangoJSONEncoder
 
     from agencydesk.clients.models import Client
-    from agencydesk.clients.selectors import client_export
+    from agencydesk.clients.selectors import client_record_dump
 
     client = Client.objects.filter(pk=args.id).first()
     if client is None:
         console.print(f"[red]No client with id {args.id}.[/red]")
         return 2
     text = json.dumps(
-        client_export(client=client), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        client_record_dump(client=client), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
     )
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")

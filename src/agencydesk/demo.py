@@ -17,15 +17,15 @@ from django.utils import timezone
 
 from agencydesk.accounts.choices import Role
 from agencydesk.accounts.models import User
+from agencydesk.clients.dossier import ServiceLine, contact_create, contract_create
 from agencydesk.clients.models import (
     Client,
-    Contract,
     KeyEvent,
     MonitoringTopic,
     Service,
     WorkingFileLink,
 )
-from agencydesk.clients.services import client_create, contact_create, contract_save
+from agencydesk.clients.services import client_create
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -341,27 +341,26 @@ def _client(
         )
     services = {s.code: s for s in Service.objects.all()}
     service_set = SERVICE_SETS[index % len(SERVICE_SETS)]
-    contract_save(
-        contract=Contract(client=client),
+    contract_create(
+        client=client,
         by=admin,
         at=now,
-        data={
-            "number": f"{region.country}-{now.year}-{client.pk:03d}",
-            "starts_on": date(now.year, 1 + index % 9, 1),
-            "ends_on": date(now.year + 1, 1 + index % 9, 1) - timedelta(days=1),
-            "revision_rounds": 2 + index % 2,
-            "approval_turnaround_days": 1 + index % 3,
-            "payment_terms": "prepaid" if index % 5 == 2 else "postpaid",
-            "payment_days": 5 if index % 5 == 2 else 10 + 5 * (index % 3),
-            "monthly_fee": Decimal(
-                rng.randrange(150, 900) * 1000
-                if region.currency in ("RUB", "KZT", "UAH")
-                else rng.randrange(3, 15) * 1000
-            ),
-            "currency": region.currency,
-        },
+        number=f"{region.country}-{now.year}-{client.pk:03d}",
+        starts_on=date(now.year, 1 + index % 9, 1),
+        ends_on=date(now.year + 1, 1 + index % 9, 1) - timedelta(days=1),
+        revision_rounds=2 + index % 2,
+        approval_turnaround_days=1 + index % 3,
+        payment_terms="prepaid" if index % 5 == 2 else "postpaid",
+        payment_days=5 if index % 5 == 2 else 10 + 5 * (index % 3),
+        monthly_fee=Decimal(
+            rng.randrange(150, 900) * 1000
+            if region.currency in ("RUB", "KZT", "UAH")
+            else rng.randrange(3, 15) * 1000
+        ),
+        currency=region.currency,
         services=[
-            (services[code], volume, services[code].default_unit) for code, volume in service_set
+            ServiceLine(services[code], volume, services[code].default_unit)
+            for code, volume in service_set
         ],
     )
     return True

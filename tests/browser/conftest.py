@@ -284,8 +284,8 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
     from django.utils import timezone
 
     from agencydesk.accounts.tests.factories import UserFactory
-    from agencydesk.clients import services
-    from agencydesk.clients.models import Contract, MonitoringTopic, Service, WorkingFileLink
+    from agencydesk.clients import dossier, services
+    from agencydesk.clients.models import Service
     from agencydesk.clients.tests.factories import ContractFactory, KeyEventFactory
     from agencydesk.messaging.services import message_record
 
@@ -317,7 +317,7 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
         holidays_country="GB",
     )
     northwind.team.set([specialist])
-    contact = services.contact_create(
+    contact = dossier.contact_create(
         client=northwind,
         by=director,
         at=now,
@@ -329,7 +329,7 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
         address_as="Ms Hughes",
         is_primary=True,
     )
-    services.contact_create(
+    dossier.contact_create(
         client=northwind,
         by=director,
         at=now,
@@ -338,25 +338,22 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
         decision_power="approves",
         email="harry@northwind.example",
     )
-    contract = services.contract_save(
-        contract=Contract(
-            client=northwind,
-            number="NW-2026-01",
-            starts_on=dt.date(2026, 1, 1),
-            ends_on=dt.date(2026, 12, 31),
-            revision_rounds=3,
-            approval_turnaround_days=2,
-            payment_terms="postpaid",
-            payment_days=15,
-            monthly_fee=Decimal("14000"),
-            currency="GBP",
-        ),
+    contract = dossier.contract_create(
+        client=northwind,
         by=director,
         at=now,
-        data={},
+        number="NW-2026-01",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        revision_rounds=3,
+        approval_turnaround_days=2,
+        payment_terms="postpaid",
+        payment_days=15,
+        monthly_fee=Decimal("14000"),
+        currency="GBP",
         services=[
-            (Service.objects.get(code="pr"), Decimal("12"), "publications"),
-            (Service.objects.get(code="smm"), Decimal("20"), "posts"),
+            dossier.ServiceLine(Service.objects.get(code="pr"), Decimal("12"), "publications"),
+            dossier.ServiceLine(Service.objects.get(code="smm"), Decimal("20"), "posts"),
         ],
     )
     key_event = KeyEventFactory(
@@ -366,20 +363,16 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
         date=dt.date.today() + dt.timedelta(days=40),  # noqa: DTZ011
         prep_lead_days=10,
     )
-    topic = services.client_child_save(
-        obj=MonitoringTopic(client=northwind, topic="Brand mentions", keywords="Northwind"),
-        by=director,
-        at=now,
+    topic = dossier.monitoring_topic_create(
+        client=northwind, by=director, at=now, topic="Brand mentions", keywords="Northwind"
     )
-    link = services.client_child_save(
-        obj=WorkingFileLink(
-            client=northwind,
-            title="PR strategy 2026",
-            kind="strategy",
-            url="https://docs.example/northwind/strategy",
-        ),
+    link = dossier.working_file_link_create(
+        client=northwind,
         by=director,
         at=now,
+        title="PR strategy 2026",
+        kind="strategy",
+        url="https://docs.example/northwind/strategy",
     )
 
     # A question from the client an hour ago: something on Today and in the message timeline.
@@ -405,7 +398,7 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
         working_hours="mon-fri 09:00-18:00",
         holidays_country="RU",
     )
-    services.contact_create(
+    dossier.contact_create(
         client=severny,
         by=director,
         at=now,
@@ -428,7 +421,7 @@ def agency(live_server, migration_data, director, am, specialist) -> Agency:
         working_hours="mon-fri 09:30-18:30",
         holidays_country="BG",
     )
-    services.contact_create(
+    dossier.contact_create(
         client=balkan, by=director, at=now, name="Georgi Dimitrov", email="gd@bytes.example"
     )
     ContractFactory(client=balkan, number="BB-1", currency="EUR")

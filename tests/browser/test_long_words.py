@@ -23,8 +23,7 @@ SCREENSHOT = Path("/tmp/agencydesk-long-words-timeline-390.png")
 def long_client(agency: Agency):
     from django.utils import timezone
 
-    from agencydesk.clients import services
-    from agencydesk.clients.models import KeyEvent, WorkingFileLink
+    from agencydesk.clients import dossier, services
     from agencydesk.messaging.services import message_record
 
     now = timezone.now()
@@ -38,7 +37,7 @@ def long_client(agency: Agency):
         topics_to_avoid=WORD,
         preferred_channel="telegram",
     )
-    services.contact_create(
+    dossier.contact_create(
         client=client,
         by=agency.director,
         at=now,
@@ -47,15 +46,16 @@ def long_client(agency: Agency):
         email="a" * 60 + "@" + "b" * 60 + ".example",
         notes=WORD,
     )
-    services.client_child_save(
-        obj=KeyEvent(client=client, title="С" * 200, kind="launch", date=dt.date(2026, 6, 1)),
+    dossier.key_event_create(
+        client=client,
         by=agency.director,
         at=now,
+        title="С" * 200,
+        kind="launch",
+        date=dt.date(2026, 6, 1),
     )
-    services.client_child_save(
-        obj=WorkingFileLink(client=client, title="Т" * 200, kind="other", url=URL[:500]),
-        by=agency.director,
-        at=now,
+    dossier.working_file_link_create(
+        client=client, by=agency.director, at=now, title="Т" * 200, kind="other", url=URL[:500]
     )
     message_record(
         client=client,

@@ -17,21 +17,6 @@ def _active(user: User) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def can_view_client(user: User, client: Client) -> bool:
-    """Everyone sees every client, except confidential ones: their team and directors only."""
-    if not _active(user):
-        return False
-    if not client.confidential or user.is_director:
-        return True
-    return _is_on_team(user, client)
-
-
-def _is_on_team(user: User, client: Client) -> bool:
-    if user.pk in (client.account_manager_id, client.backup_manager_id):
-        return True
-    return client.team.filter(pk=user.pk).exists()
-
-
 def can_create_client(user: User) -> bool:
     return _active(user) and (user.is_superuser or user.role in CLIENT_CREATORS)
 

@@ -8,14 +8,15 @@ from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.models import BusinessCalendar
 from agencydesk.calendars.services import calendar_check
 from agencydesk.clients.forms import timezone_choices
+from agencydesk.core.forms import model_fields_form
+
+CALENDAR_FORM_FIELDS = ["timezone", "hours", "country", "subdivision"]
 
 
-class CalendarForm(forms.ModelForm):
+class CalendarForm(model_fields_form(BusinessCalendar, CALENDAR_FORM_FIELDS)):  # type: ignore[misc]
+    """A calendar's settings: cleaned values for the service, the calendar itself untouched."""
+
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
-
-    class Meta:
-        model = BusinessCalendar
-        fields = ["timezone", "hours", "country", "subdivision"]
 
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "").strip().upper()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +17,29 @@ from agencydesk.calendars.problems import problem_text
 from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from agencydesk.accounts.models import User
 
 CALENDAR_FIELDS = ("timezone", "hours", "country", "subdivision")
+
+
+class CalendarFields(TypedDict, total=False):
+    """The settings of a calendar a caller may change; those not given stay as they are."""
+
+    timezone: str
+    hours: str
+    country: str
+    subdivision: str
+
+
+class ExceptionRow(TypedDict):
+    """One dated exception: a day off, a shortened day or extra working hours."""
+
+    date: date
+    kind: str
+    hours: NotRequired[str]
+    note: NotRequired[str]
 
 
 def calendar_check(*, timezone: str, hours: str, country: str, subdivision: str) -> None:
@@ -59,14 +79,23 @@ def calendar_save(
     calendar: BusinessCalendar,
     by: User | None,
     at: datetime,
-    **fields: str,
+    client_id: int | None = None,
+    **fields: Unpack[CalendarFields],
 ) -> BusinessCalendar:
-    """Create or change a calendar; the timers on it are recomputed by the callers' hooks."""
-    before = model_snapshot(calendar, list(CALENDAR_FIELDS)) if calendar.pk else {}
+    """Create or change a calendar; the timers on it are recomputed by the callers' hooks.
+
+    ``client_id`` names the client whose own calendar this is, so the change
+    shows in that client's history.
+    """
     unknown = set(fields) - set(CALENDAR_FIELDS)
     if unknown:
         raise TypeError(f"unknown calendar fields: {sorted(unknown)}")
-    wanted = {name: fields.get(name, getattr(calendar, name)) or "" for name in CALENDAR_FIELDS}
+    if calendar.pk:
+        # The caller's copy may have been changed in memory: the before is what is stored.
+        calendar.refresh_from_db(from_queryset=BusinessCalendar.objects.select_for_update())
+    before = model_snapshot(calendar, list(CALENDAR_FIELDS)) if calendar.pk else {}
+    given: dict[str, str] = dict(fields)  # type: ignore[arg-type]
+    wanted = {name: given.get(name, getattr(calendar, name)) or "" for name in CALENDAR_FIELDS}
     wanted["country"] = wanted["country"].strip().upper()
     # Check before touching the instance, so a refused change leaves it as it was.
     calendar_check(**wanted)
@@ -84,6 +113,7 @@ def calendar_save(
         action="calendar.update" if before else "calendar.create",
         obj=calendar,
         changes=changes,
+        client_id=client_id,
         at=at,
     )
     if before:
@@ -117,9 +147,10 @@ def calendar_recompute(*, calendar: BusinessCalendar) -> int:
 def calendar_exceptions_replace(
     *,
     calendar: BusinessCalendar,
-    rows: list[dict[str, Any]],
+    rows: Sequence[ExceptionRow],
     by: User | None,
     at: datetime,
+    client_id: int | None = None,
 ) -> BusinessCalendar:
     """Replace the dated exceptions of a calendar with ``rows`` (date, kind, hours, note)."""
     seen: set[date] = set()
@@ -168,6 +199,7 @@ def calendar_exceptions_replace(
         action="calendar.exceptions",
         obj=calendar,
         changes={"exceptions": [before, after]},
+        client_id=client_id,
         at=at,
     )
     _recompute_after_commit(calendar)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencydesk.calendars.engine import WorkCalendar
-from agencydesk.calendars.forms import CalendarForm, ExceptionFormSet
+from agencydesk.calendars.forms import CALENDAR_FORM_FIELDS, CalendarForm, ExceptionFormSet
 from agencydesk.calendars.selectors import (
     acknowledgement_moment,
     business_day_minutes,
@@ -22,9 +22,10 @@ from agencydesk.calendars.selectors import (
     client_calendar,
     engine_from_rows,
 )
-from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.clients.models import Client
+from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.clients.services import client_calendar_reset, client_calendar_save
+from agencydesk.core.forms import initial_of
 
 PREVIEW_DAYS = 14
 
@@ -41,18 +42,7 @@ def client_calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_or_404(request, pk)
     require_client_edit(request, client)
     calendar = client_calendar(client)
-    form = CalendarForm(
-        request.POST or None,
-        instance=calendar if client.calendar_id else None,
-        initial={}
-        if client.calendar_id
-        else {
-            "timezone": calendar.timezone,
-            "hours": calendar.hours,
-            "country": calendar.country,
-            "subdivision": calendar.subdivision,
-        },
-    )
+    form = CalendarForm(request.POST or None, initial=initial_of(calendar, CALENDAR_FORM_FIELDS))
     formset = ExceptionFormSet(
         request.POST or None, initial=_initial_exceptions(calendar), prefix="exceptions"
     )
@@ -62,11 +52,11 @@ def client_calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 client=Client.objects.get(pk=client.pk),
                 by=request.user,  # type: ignore[arg-type]
                 at=timezone.now(),
-                settings={
-                    name: form.cleaned_data[name]
-                    for name in ("timezone", "hours", "country", "subdivision")
-                },
                 exceptions=formset.rows(),  # type: ignore[attr-defined]
+                timezone=form.cleaned_data["timezone"],
+                hours=form.cleaned_data["hours"],
+                country=form.cleaned_data["country"],
+                subdivision=form.cleaned_data["subdivision"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from agencydesk.clients.access import visible_client_ids
 from agencydesk.clients.models import (
     Client,
     Contact,
@@ -10,6 +13,19 @@ from agencydesk.clients.models import (
     Service,
     WorkingFileLink,
 )
+
+
+class VisibleClientsAdmin(admin.ModelAdmin):
+    """Lists and opens only rows of clients the staff member may see, like every other page."""
+
+    client_key = "client_id"  # the path from a row to its client's key
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(**{f"{self.client_key}__in": visible_client_ids(request.user)})
+        )
 
 
 class ContactInline(admin.TabularInline):
@@ -29,7 +45,8 @@ class WorkingFileInline(admin.TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(VisibleClientsAdmin):
+    client_key = "pk"
     list_display = ("name", "status", "language", "account_manager", "confidential")
     list_filter = ("status", "language", "confidential", "account_manager")
     search_fields = ("name", "industry")
@@ -39,13 +56,13 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(VisibleClientsAdmin):
     list_display = ("name", "client", "position", "decision_power", "email")
     search_fields = ("name", "email", "telegram_username", "client__name")
 
 
 @admin.register(MonitoringTopic)
-class MonitoringTopicAdmin(admin.ModelAdmin):
+class MonitoringTopicAdmin(VisibleClientsAdmin):
     list_display = ("topic", "client")
     search_fields = ("topic", "keywords")
 
@@ -61,6 +78,6 @@ class ContractServiceInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(VisibleClientsAdmin):
     list_display = ("__str__", "client", "starts_on", "ends_on", "payment_terms", "monthly_fee")
     inlines = [ContractServiceInline]

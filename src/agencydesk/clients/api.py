@@ -14,10 +14,10 @@ from agencydesk.accounts.permissions import (
     can_create_client,
     can_delete_client,
     can_edit_client,
-    can_view_client,
 )
 from agencydesk.calendars.selectors import calendar_default
-from agencydesk.clients import selectors, services
+from agencydesk.clients import dossier, selectors, services
+from agencydesk.clients.access import clients_visible_to
 from agencydesk.clients.models import Client, Contact
 from agencydesk.core.schemas import TimeZoneName, text
 from agencydesk.core.validators import NAME_MAX_LENGTH, NOTES_MAX_LENGTH
@@ -194,8 +194,8 @@ def visible_client(
     ``missing`` is the 404 text when the client stands for something else the
     caller asked for (a contact of it): the answer then names that, never the client.
     """
-    client = Client.objects.select_related(*related).filter(pk=client_id).first()
-    if client is None or not can_view_client(request.user, client):  # type: ignore[arg-type]
+    client = clients_visible_to(request.user).select_related(*related).filter(pk=client_id).first()  # type: ignore[arg-type]
+    if client is None:
         raise Http404(missing or f"no client {client_id}")
     return client
 
@@ -276,7 +276,7 @@ def delete_client(request: HttpRequest, client_id: int) -> Status:
 )
 def export_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
     client = visible_client(request, client_id)
-    return selectors.client_export(client=client)
+    return selectors.client_export(user=request.user, client=client)  # type: ignore[arg-type]
 
 
 @router.get(
@@ -296,7 +296,7 @@ def list_contacts(request: HttpRequest, client_id: int) -> dict[str, Any]:
 def create_contact(request: HttpRequest, client_id: int, payload: ContactIn) -> Status:
     client = editable_client(request, client_id)
     data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
-    contact = services.contact_create(client=client, by=request.user, at=timezone.now(), **data)  # type: ignore[arg-type]
+    contact = dossier.contact_create(client=client, by=request.user, at=timezone.now(), **data)  # type: ignore[arg-type]
     return Status(201, contact_out(contact))
 
 
@@ -331,7 +331,7 @@ def patch_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) 
             data.pop(key)
     if data.get("name") == "":
         data.pop("name")
-    services.client_child_save(obj=contact, by=request.user, at=timezone.now(), data=data)  # type: ignore[arg-type]
+    contact = dossier.contact_update(contact=contact, by=request.user, at=timezone.now(), **data)  # type: ignore[arg-type]
     return contact_out(contact)
 
 
@@ -342,5 +342,5 @@ def patch_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) 
 )
 def delete_contact(request: HttpRequest, contact_id: int) -> Status:
     contact = _contact(request, contact_id, edit=True)
-    services.client_child_delete(obj=contact, by=request.user, at=timezone.now())  # type: ignore[arg-type]
+    dossier.dossier_record_delete(record=contact, by=request.user, at=timezone.now())  # type: ignore[arg-type]
     return Status(204, None)

@@ -19,6 +19,7 @@ from agencydesk.clients.models import (
     WorkingFileLink,
 )
 from agencydesk.clients.services import CLIENT_PLAIN_FIELDS
+from agencydesk.core.forms import initial_of, model_fields_form
 from agencydesk.core.validators import validate_web_link
 
 
@@ -32,7 +33,26 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(n, n.replace("_", " ")) for n in names]
 
 
-class ClientForm(forms.ModelForm):
+CLIENT_FORM_FIELDS = [*CLIENT_PLAIN_FIELDS, "account_manager", "backup_manager", "team"]
+CLIENT_TEXTAREAS = (
+    "business_summary",
+    "reputation_notes",
+    "goals",
+    "target_audiences",
+    "key_messages",
+    "topics_to_avoid",
+    "etiquette_notes",
+)
+
+
+class ClientForm(
+    model_fields_form(  # type: ignore[misc]
+        Client,
+        CLIENT_FORM_FIELDS,
+        widgets={name: forms.Textarea(attrs={"rows": 3}) for name in CLIENT_TEXTAREAS}
+        | {"team": forms.CheckboxSelectMultiple},
+    )
+):
     """The dossier, the people, the etiquette card, and the client's business time."""
 
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
@@ -48,23 +68,12 @@ class ClientForm(forms.ModelForm):
         help_text=_("ISO country code, such as RU, UA, BG, KZ, GB; empty for none."),
     )
 
-    class Meta:
-        model = Client
-        fields = [*CLIENT_PLAIN_FIELDS, "account_manager", "backup_manager", "team"]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "business_summary",
-                "reputation_notes",
-                "goals",
-                "target_audiences",
-                "key_messages",
-                "topics_to_avoid",
-                "etiquette_notes",
-            )
-        } | {"team": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, calendar=None, **kwargs) -> None:
+    def __init__(self, *args, client=None, calendar=None, **kwargs) -> None:
+        if client is not None:
+            kwargs["initial"] = {
+                **initial_of(client, CLIENT_FORM_FIELDS),
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         self.fields["account_manager"].queryset = account_managers()
         self.fields["backup_manager"].queryset = account_managers()
@@ -83,71 +92,91 @@ class ClientForm(forms.ModelForm):
         return data
 
 
-class ContactForm(forms.ModelForm):
-    class Meta:
-        model = Contact
-        fields = [
-            "name",
-            "position",
-            "decision_power",
-            "email",
-            "phone",
-            "telegram_username",
-            "preferred_channel",
-            "address_form",
-            "address_as",
-            "is_primary",
-            "notes",
-        ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+CONTACT_FORM_FIELDS = [
+    "name",
+    "position",
+    "decision_power",
+    "email",
+    "phone",
+    "telegram_username",
+    "preferred_channel",
+    "address_form",
+    "address_as",
+    "is_primary",
+    "notes",
+]
 
 
-class KeyEventForm(forms.ModelForm):
-    class Meta:
-        model = KeyEvent
-        fields = ["title", "kind", "date", "prep_lead_days", "notes"]
-        widgets = {
+class ContactForm(
+    model_fields_form(  # type: ignore[misc]
+        Contact, CONTACT_FORM_FIELDS, widgets={"notes": forms.Textarea(attrs={"rows": 3})}
+    )
+):
+    """A person at the client: who they are, how much they decide, how to address them."""
+
+
+KEY_EVENT_FORM_FIELDS = ["title", "kind", "date", "prep_lead_days", "notes"]
+
+
+class KeyEventForm(
+    model_fields_form(  # type: ignore[misc]
+        KeyEvent,
+        KEY_EVENT_FORM_FIELDS,
+        widgets={
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
-        }
+        },
+    )
+):
+    """A dated moment in the client's year the agency prepares for."""
 
 
-class MonitoringTopicForm(forms.ModelForm):
-    class Meta:
-        model = MonitoringTopic
-        fields = ["topic", "keywords"]
+MONITORING_TOPIC_FORM_FIELDS = ["topic", "keywords"]
 
 
-class WorkingFileLinkForm(forms.ModelForm):
+class MonitoringTopicForm(model_fields_form(MonitoringTopic, MONITORING_TOPIC_FORM_FIELDS)):  # type: ignore[misc]
+    """A subject the agency watches the media for on the client's behalf."""
+
+
+WORKING_FILE_LINK_FORM_FIELDS = ["title", "kind", "url", "position"]
+
+
+class WorkingFileLinkForm(
+    model_fields_form(WorkingFileLink, WORKING_FILE_LINK_FORM_FIELDS)  # type: ignore[misc]
+):
+    """A link into the client's working file (brief, media plan, report folder…)."""
+
     url = forms.URLField(
         label=_("Link"), max_length=500, assume_scheme="https", validators=[validate_web_link]
     )
 
-    class Meta:
-        model = WorkingFileLink
-        fields = ["title", "kind", "url", "position"]
+
+CONTRACT_FORM_FIELDS = [
+    "number",
+    "starts_on",
+    "ends_on",
+    "revision_rounds",
+    "approval_turnaround_days",
+    "payment_terms",
+    "payment_days",
+    "monthly_fee",
+    "currency",
+    "notes",
+]
 
 
-class ContractForm(forms.ModelForm):
-    class Meta:
-        model = Contract
-        fields = [
-            "number",
-            "starts_on",
-            "ends_on",
-            "revision_rounds",
-            "approval_turnaround_days",
-            "payment_terms",
-            "payment_days",
-            "monthly_fee",
-            "currency",
-            "notes",
-        ]
-        widgets = {
+class ContractForm(
+    model_fields_form(  # type: ignore[misc]
+        Contract,
+        CONTRACT_FORM_FIELDS,
+        widgets={
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
-        }
+        },
+    )
+):
+    """The terms of a contract; its service lines are a formset beside it."""
 
 
 class ContractServiceForm(forms.Form):

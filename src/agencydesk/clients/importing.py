@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from agencydesk.calendars.selectors import calendar_default
 from agencydesk.calendars.services import calendar_check
+from agencydesk.clients.dossier import contact_create
 from agencydesk.clients.import_files import ImportFileError, SourceRow, read_file
 from agencydesk.clients.models import Client, Contact
-from agencydesk.clients.services import client_create, contact_create
+from agencydesk.clients.services import client_create
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User

@@ -6,20 +6,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from agencydesk.calendars.selectors import client_calendar
+from agencydesk.clients.access import can_view_client, clients_visible_to
 from agencydesk.clients.models import Client, Contract, ContractService
+from agencydesk.core.models import AuditLog
+from agencydesk.core.services import model_snapshot
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
-
-
-def clients_visible_to(user: User) -> QuerySet[Client]:
-    """Every client, less confidential ones the user is not on the team of."""
-    qs = Client.objects.all()
-    if user.is_director:
-        return qs
-    return qs.filter(
-        Q(confidential=False) | Q(account_manager=user) | Q(backup_manager=user) | Q(team=user)
-    ).distinct()
 
 
 def client_list(
@@ -72,12 +66,26 @@ def client_current_contract(client: Client) -> Contract | None:
     return contracts[0] if contracts else None
 
 
-def client_export(*, client: Client) -> dict:
-    """Everything recorded about one client, JSON-safe: the data-portability export."""
-    from agencydesk.calendars.selectors import client_calendar
-    from agencydesk.core.models import AuditLog
-    from agencydesk.core.services import model_snapshot
+def client_audit(*, user: User, client: Client, limit: int = 50) -> QuerySet[AuditLog]:
+    """The latest changes of one client, newest first; none when ``user`` may not see it."""
+    return AuditLog.objects.filter(
+        client_id=client.pk, client_id__in=clients_visible_to(user).values("pk")
+    ).select_related("actor", "content_type")[:limit]
 
+
+def client_export(*, user: User, client: Client) -> dict:
+    """Everything recorded about one client, JSON-safe: the data-portability export.
+
+    Raises ``Client.DoesNotExist`` when ``user`` may not see the client, as a
+    lookup through the visible clients would.
+    """
+    if not can_view_client(user, client):
+        raise Client.DoesNotExist
+    return client_record_dump(client=client)
+
+
+def client_record_dump(*, client: Client) -> dict:
+    """The export without a viewer: only for the console, whose operator holds the database."""
     calendar = client_calendar(client)
     data = model_snapshot(client)
     data["account_manager"] = client.account_manager.username if client.account_manager else None

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
 from agencydesk.calendars.models import BusinessCalendar
 from agencydesk.calendars.selectors import calendar_default
-from agencydesk.calendars.services import calendar_copy, calendar_exceptions_replace, calendar_save
-from agencydesk.clients.models import (
-    Client,
-    Contact,
-    Contract,
-    ContractService,
-    Service,
+from agencydesk.calendars.services import (
+    CalendarFields,
+    ExceptionRow,
+    calendar_copy,
+    calendar_exceptions_replace,
+    calendar_save,
 )
+from agencydesk.clients.models import Client
 from agencydesk.core.services import audit_record, diff_snapshots, model_snapshot
 
 if TYPE_CHECKING:
-    from decimal import Decimal
+    from typing_extensions import Unpack
 
 # Called in the same transaction when a client's account manager or backup changes:
 # ``handover(client=, previous={"account_manager": user|None, "backup_manager": …}, by=, at=)``.
@@ -73,6 +73,58 @@ CLIENT_CALENDAR_FIELDS = {
 }
 
 
+class _ClientDetails(TypedDict, total=False):
+    """What a caller may set on a client besides its name: the dossier, people, team, business time.
+
+    People are given as users or usernames (the API knows usernames); a
+    calendar field that differs from the calendar the client runs on gives
+    the client its own calendar.
+    """
+
+    industry: str
+    business_summary: str
+    reputation_notes: str
+    goals: str
+    target_audiences: str
+    key_messages: str
+    status: str
+    language: str
+    confidential: bool
+    preferred_channel: str
+    address_form: str
+    emoji_allowed: bool
+    memes_allowed: bool
+    weekends_allowed: bool
+    calls_need_arrangement: bool
+    meeting_cadence_days: int | None
+    topics_to_avoid: str
+    etiquette_notes: str
+    crisis_mode: bool
+    first_response_minutes: int
+    ack_delay_minutes: int
+    keep_in_touch_days: int
+    follow_up_hours: int
+    account_manager: User | str | None
+    backup_manager: User | str | None
+    team: Sequence[User] | None
+    timezone: str
+    working_hours: str
+    holidays_country: str | None
+    holidays_subdivision: str | None
+
+
+class ClientFields(_ClientDetails, total=False):
+    """A change of a client: any of its fields."""
+
+    name: str
+
+
+class NewClientFields(_ClientDetails, total=False):
+    """A new client: its name and any other field."""
+
+    name: Required[str]
+
+
 def _user_by_username(field: str, value: User | str | None) -> User | None:
     if value is None or value == "":
         return None
@@ -87,11 +139,11 @@ def _user_by_username(field: str, value: User | str | None) -> User | None:
 
 
 def _client_calendar_apply(
-    *, client: Client, by: User | None, at: datetime, values: dict[str, Any]
+    *, client: Client, by: User | None, at: datetime, values: Mapping[str, Any]
 ) -> None:
     """Give the client its own calendar when any calendar field differs from what it runs on now."""
     current = client.calendar or calendar_default()
-    wanted = {
+    wanted: CalendarFields = {  # type: ignore[assignment]
         CLIENT_CALENDAR_FIELDS[key]: ("" if value is None else value)
         for key, value in values.items()
         if key in CLIENT_CALENDAR_FIELDS
@@ -109,14 +161,14 @@ def _client_calendar_apply(
             subdivision=current.subdivision,
         )
         try:
-            own = calendar_save(calendar=own, by=by, at=at, **wanted)
+            own = calendar_save(calendar=own, by=by, at=at, client_id=client.pk, **wanted)
         except ValidationError as exc:
             raise _calendar_error_as_client_error(exc) from exc
         client.calendar = own
         Client.objects.filter(pk=client.pk).update(calendar=own)
     else:
         try:
-            calendar_save(calendar=current, by=by, at=at, **wanted)
+            calendar_save(calendar=current, by=by, at=at, client_id=client.pk, **wanted)
         except ValidationError as exc:
             raise _calendar_error_as_client_error(exc) from exc
 
@@ -127,8 +179,8 @@ def client_calendar_save(
     client: Client,
     by: User | None,
     at: datetime,
-    settings: dict[str, str],
-    exceptions: list[dict[str, Any]],
+    exceptions: Sequence[ExceptionRow],
+    **settings: Unpack[CalendarFields],
 ) -> BusinessCalendar:
     """Save the business time of a client from the editor: settings and dated exceptions.
 
@@ -141,8 +193,8 @@ def client_calendar_save(
         client.calendar = own
         client.updated_at = at
         client.save(update_fields=["calendar", "updated_at"])
-    calendar_save(calendar=own, by=by, at=at, **settings)
-    calendar_exceptions_replace(calendar=own, rows=exceptions, by=by, at=at)
+    calendar_save(calendar=own, by=by, at=at, client_id=client.pk, **settings)
+    calendar_exceptions_replace(calendar=own, rows=exceptions, by=by, at=at, client_id=client.pk)
     return own
 
 
@@ -153,9 +205,25 @@ def _calendar_error_as_client_error(exc: ValidationError) -> ValidationError:
     )
 
 
+def _client_state(client: Client) -> dict[str, Any]:
+    """What the audit log keeps of a client: its fields, its team and the business time it runs on."""
+    calendar = client.calendar or calendar_default()
+    state = model_snapshot(client)
+    state.pop("updated_at", None)
+    state["team"] = sorted(client.team.values_list("pk", flat=True)) if client.pk else []
+    state.update(
+        timezone=calendar.timezone,
+        working_hours=calendar.hours,
+        holidays_country=calendar.country,
+        holidays_subdivision=calendar.subdivision,
+    )
+    return state
+
+
 @transaction.atomic
-def client_create(*, by: User | None, at: datetime, **data: Any) -> Client:
+def client_create(*, by: User | None, at: datetime, **fields: Unpack[NewClientFields]) -> Client:
     """Create a client; ``timezone``, ``working_hours``, ``holidays_country`` give it its own calendar."""
+    data: Mapping[str, Any] = fields
     unknown = set(data) - set(CLIENT_PLAIN_FIELDS) - set(CLIENT_PEOPLE_FIELDS)
     unknown -= set(CLIENT_CALENDAR_FIELDS) | {"team"}
     if unknown:
@@ -176,16 +244,29 @@ def client_create(*, by: User | None, at: datetime, **data: Any) -> Client:
         action="client.create",
         obj=client,
         client_id=client.pk,
-        changes=model_snapshot(client),
+        changes=_client_state(client),
         at=at,
     )
     return client
 
 
 @transaction.atomic
-def client_update(*, client: Client, by: User | None, at: datetime, **data: Any) -> Client:
-    """Change the given fields of a client; fields not given stay as they are."""
-    before = model_snapshot(client)
+def client_update(
+    *, client: Client, by: User | None, at: datetime, **fields: Unpack[ClientFields]
+) -> Client:
+    """Change the given fields of a client; fields not given stay as they are.
+
+    The caller's copy is read again from the database, locked, before anything
+    is set: the audit row's before is what was stored, even if a form or
+    anyone else had already changed that copy in memory.
+    """
+    data: Mapping[str, Any] = fields
+    unknown = set(data) - set(CLIENT_PLAIN_FIELDS) - set(CLIENT_PEOPLE_FIELDS)
+    unknown -= set(CLIENT_CALENDAR_FIELDS) | {"team"}
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    client.refresh_from_db(from_queryset=Client.objects.select_for_update())
+    before = _client_state(client)
     for name in CLIENT_PLAIN_FIELDS:
         if name in data:
             value = data[name]
@@ -206,11 +287,16 @@ def client_update(*, client: Client, by: User | None, at: datetime, **data: Any)
     _client_calendar_apply(client=client, by=by, at=at, values=data)
     if "team" in data:
         client.team.set(data["team"] or [])
-    changes = diff_snapshots(before, model_snapshot(client))
-    changes.pop("updated_at", None)
-    audit_record(
-        actor=by, action="client.update", obj=client, client_id=client.pk, changes=changes, at=at
-    )
+    changes = diff_snapshots(before, _client_state(client))
+    if changes:
+        audit_record(
+            actor=by,
+            action="client.update",
+            obj=client,
+            client_id=client.pk,
+            changes=changes,
+            at=at,
+        )
     return client
 
 
@@ -228,107 +314,6 @@ def client_delete(*, client: Client, by: User | None, at: datetime) -> None:
     client.delete()
     if own_calendar is not None and not own_calendar.clients.exists():
         own_calendar.delete()
-
-
-@transaction.atomic
-def client_child_save(
-    *,
-    obj: models.Model,
-    by: User | None,
-    at: datetime,
-    data: dict[str, Any] | None = None,
-) -> models.Model:
-    """Create or change a contact, key event, monitoring topic or working-file link."""
-    creating = obj.pk is None
-    before = {} if creating else model_snapshot(obj)
-    for name, value in (data or {}).items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    label = obj._meta.model_name
-    audit_record(
-        actor=by,
-        action=f"{label}.{'create' if creating else 'update'}",
-        obj=obj,
-        client_id=obj.client_id,  # type: ignore[attr-defined]
-        changes=diff_snapshots(before, model_snapshot(obj)),
-        at=at,
-    )
-    return obj
-
-
-@transaction.atomic
-def client_child_delete(*, obj: models.Model, by: User | None, at: datetime) -> None:
-    audit_record(
-        actor=by,
-        action=f"{obj._meta.model_name}.delete",
-        obj=obj,
-        client_id=obj.client_id,  # type: ignore[attr-defined]
-        changes=model_snapshot(obj),
-        at=at,
-    )
-    obj.delete()
-
-
-@transaction.atomic
-def contact_create(*, client: Client, by: User | None, at: datetime, **data: Any) -> Contact:
-    contact = client_child_save(obj=Contact(client=client), by=by, at=at, data=data)
-    assert isinstance(contact, Contact)
-    return contact
-
-
-@transaction.atomic
-def contract_save(
-    *,
-    contract: Contract,
-    by: User | None,
-    at: datetime,
-    data: dict[str, Any],
-    services: Iterable[tuple[Service, Decimal | None, str]] | None = None,
-) -> Contract:
-    """Create or change a contract and, when given, replace its services with ``services``."""
-    saved = client_child_save(obj=contract, by=by, at=at, data=data)
-    assert isinstance(saved, Contract)
-    if services is not None:
-        lines = list(services)
-        seen: set[int] = set()
-        for service, _volume, _unit in lines:
-            if service.pk in seen:
-                raise ValidationError(
-                    {"services": _("%(service)s is listed twice.") % {"service": service}}
-                )
-            seen.add(service.pk)
-        before = _service_lines(saved)
-        saved.services.all().delete()
-        for service, volume, unit in lines:
-            line = ContractService(
-                contract=saved, service=service, monthly_volume=volume, unit=unit
-            )
-            line.full_clean()
-            line.save()
-        after = _service_lines(saved)
-        if after != before:
-            audit_record(
-                actor=by,
-                action="contract.services",
-                obj=saved,
-                client_id=saved.client_id,
-                changes={"services": [before, after]},
-                at=at,
-            )
-    return saved
-
-
-def _service_lines(contract: Contract) -> list[list[str]]:
-    """The contract's services as the audit log keeps them: code, monthly volume, unit."""
-    return [
-        [
-            line.service.code,
-            "" if line.monthly_volume is None else str(line.monthly_volume),
-            line.unit,
-        ]
-        for line in contract.services.select_related("service").order_by("service__code")
-    ]
 
 
 @transaction.atomic

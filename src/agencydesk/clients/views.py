@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,19 +25,18 @@ from agencydesk.accounts.permissions import (
 )
 from agencydesk.accounts.selectors import account_managers
 from agencydesk.calendars.selectors import calendar_default, client_calendar, client_engine
+from agencydesk.clients import dossier, selectors, services
 from agencydesk.clients import forms as client_forms
-from agencydesk.clients import selectors, services
-from agencydesk.clients.access import client_or_404, require_client_edit
 from agencydesk.clients.choices import ClientStatus
 from agencydesk.clients.models import (
-    Client,
     Contact,
     Contract,
     KeyEvent,
     MonitoringTopic,
     WorkingFileLink,
 )
-from agencydesk.core.selectors import audit_for_client
+from agencydesk.clients.pages import client_or_404, require_client_edit
+from agencydesk.core.forms import initial_of
 
 PAGE_SIZE = 25
 
@@ -99,7 +99,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": selectors.client_current_contract(client),
         "can_edit": can_edit_client(request.user, client),  # type: ignore[arg-type]
         "can_delete": can_delete_client(request.user),  # type: ignore[arg-type]
-        "audit": audit_for_client(client_id=client.pk, limit=15),
+        "audit": selectors.client_audit(user=request.user, client=client, limit=15),  # type: ignore[arg-type]
     }
     return render(request, "clients/detail.html", context)
 
@@ -134,16 +134,15 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_or_404(request, pk)
     require_client_edit(request, client)
     form = client_forms.ClientForm(
-        request.POST or None, instance=client, calendar=client_calendar(client)
+        request.POST or None, client=client, calendar=client_calendar(client)
     )
     if request.method == "POST" and form.is_valid():
-        data = form.service_data()
         try:
             services.client_update(
-                client=Client.objects.get(pk=client.pk),
+                client=client,
                 by=request.user,  # type: ignore[arg-type]
                 at=timezone.now(),
-                **data,
+                **form.service_data(),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -172,8 +171,14 @@ def client_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ChildKind:
+    """One list of a client's dossier: its form, its services, its titles, its anchor on the page."""
+
     model: type[models.Model]
-    form: type[forms.ModelForm]
+    form: type[forms.Form]
+    fields: list[str]
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
+    record: str  # the keyword under which its update service takes the row
     title_new: Any
     title_edit: Any
     anchor: str
@@ -183,6 +188,10 @@ CHILD_KINDS: dict[str, ChildKind] = {
     "contacts": ChildKind(
         Contact,
         client_forms.ContactForm,
+        client_forms.CONTACT_FORM_FIELDS,
+        dossier.contact_create,
+        dossier.contact_update,
+        "contact",
         gettext_lazy("New contact"),
         gettext_lazy("Edit contact"),
         "contacts",
@@ -190,6 +199,10 @@ CHILD_KINDS: dict[str, ChildKind] = {
     "key-events": ChildKind(
         KeyEvent,
         client_forms.KeyEventForm,
+        client_forms.KEY_EVENT_FORM_FIELDS,
+        dossier.key_event_create,
+        dossier.key_event_update,
+        "key_event",
         gettext_lazy("New key event"),
         gettext_lazy("Edit key event"),
         "key-events",
@@ -197,6 +210,10 @@ CHILD_KINDS: dict[str, ChildKind] = {
     "topics": ChildKind(
         MonitoringTopic,
         client_forms.MonitoringTopicForm,
+        client_forms.MONITORING_TOPIC_FORM_FIELDS,
+        dossier.monitoring_topic_create,
+        dossier.monitoring_topic_update,
+        "monitoring_topic",
         gettext_lazy("New monitoring topic"),
         gettext_lazy("Edit monitoring topic"),
         "topics",
@@ -204,6 +221,10 @@ CHILD_KINDS: dict[str, ChildKind] = {
     "working-file": ChildKind(
         WorkingFileLink,
         client_forms.WorkingFileLinkForm,
+        client_forms.WORKING_FILE_LINK_FORM_FIELDS,
+        dossier.working_file_link_create,
+        dossier.working_file_link_update,
+        "working_file_link",
         gettext_lazy("New working-file link"),
         gettext_lazy("Edit working-file link"),
         "working-file",
@@ -225,22 +246,18 @@ def child_edit(
     spec = _child_kind(kind)
     client = client_or_404(request, pk)
     require_client_edit(request, client)
-    if child_pk is None:
-        instance = spec.model(client=client)
-    else:
-        instance = get_object_or_404(spec.model, pk=child_pk, client=client)
-    form = spec.form(request.POST or None, instance=instance)
+    record = None
+    if child_pk is not None:
+        record = get_object_or_404(spec.model, pk=child_pk, client=client)
+    initial = initial_of(record, spec.fields) if record is not None else None
+    form = spec.form(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        who = {"by": request.user, "at": timezone.now()}
         try:
-            # The service gets the row as stored and the cleaned values, never the
-            # form's instance (already changed by is_valid): its audit row's "before"
-            # is the real before.
-            services.client_child_save(
-                obj=_stored(spec.model, instance, client=client),
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                data=_cleaned(form),
-            )
+            if record is None:
+                spec.create(client=client, **who, **form.cleaned_data)
+            else:
+                spec.update(**{spec.record: record}, **who, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -250,24 +267,8 @@ def child_edit(
     return render(
         request,
         "clients/child_form.html",
-        {"form": form, "client": client, "title": title, "kind": kind, "object": instance},
+        {"form": form, "client": client, "title": title, "kind": kind, "object": record},
     )
-
-
-def _stored(model: type[models.Model], instance: models.Model, *, client: Client) -> models.Model:
-    """A fresh copy of the row being edited (a new one for a create), for the service to change."""
-    if instance.pk is None:
-        return model(client=client)  # type: ignore[call-arg]
-    return model._default_manager.get(pk=instance.pk)
-
-
-def _cleaned(form: forms.ModelForm) -> dict[str, Any]:
-    """The form's cleaned values of the model's own fields: what the service sets."""
-    return {
-        name: value
-        for name, value in form.cleaned_data.items()
-        if name in (form._meta.fields or ()) and name != "client"
-    }
 
 
 @login_required
@@ -278,7 +279,7 @@ def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> Htt
     instance = get_object_or_404(spec.model, pk=child_pk, client=client)
     back = f"{client.get_absolute_url()}#{spec.anchor}"
     if request.method == "POST":
-        services.client_child_delete(obj=instance, by=request.user, at=timezone.now())  # type: ignore[arg-type]
+        dossier.dossier_record_delete(record=instance, by=request.user, at=timezone.now())  # type: ignore[arg-type]
         messages.success(request, _("Deleted."))
         return redirect(back)
     return render(
@@ -292,37 +293,37 @@ def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> Htt
 def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None) -> HttpResponse:
     client = client_or_404(request, pk)
     require_client_edit(request, client)
-    if contract_pk is None:
-        contract = Contract(client=client)
-        initial_lines: list[dict[str, Any]] = []
-    else:
+    contract = None
+    initial_lines: list[dict[str, Any]] = []
+    if contract_pk is not None:
         contract = get_object_or_404(Contract, pk=contract_pk, client=client)
         initial_lines = [
             {"service": line.service_id, "monthly_volume": line.monthly_volume, "unit": line.unit}
             for line in contract.services.all()
         ]
-    form = client_forms.ContractForm(request.POST or None, instance=contract)
+    initial = initial_of(contract, client_forms.CONTRACT_FORM_FIELDS) if contract else None
+    form = client_forms.ContractForm(request.POST or None, initial=initial)
     formset = client_forms.ContractServiceFormSet(
         request.POST or None, initial=initial_lines, prefix="services"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         lines = [
-            (
-                f.cleaned_data["service"],
-                f.cleaned_data.get("monthly_volume"),
-                f.cleaned_data.get("unit") or f.cleaned_data["service"].default_unit,
+            dossier.ServiceLine(
+                service=f.cleaned_data["service"],
+                monthly_volume=f.cleaned_data.get("monthly_volume"),
+                unit=f.cleaned_data.get("unit") or f.cleaned_data["service"].default_unit,
             )
             for f in formset.forms
             if f.cleaned_data.get("service") and not f.cleaned_data.get("DELETE")
         ]
+        who = {"by": request.user, "at": timezone.now()}
         try:
-            services.contract_save(
-                contract=_stored(Contract, contract, client=client),
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                data=_cleaned(form),
-                services=lines,
-            )
+            if contract is None:
+                dossier.contract_create(client=client, **who, services=lines, **form.cleaned_data)
+            else:
+                dossier.contract_update(
+                    contract=contract, **who, services=lines, **form.cleaned_data
+                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

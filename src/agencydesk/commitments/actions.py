@@ -17,7 +17,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
-from agencydesk.accounts.permissions import can_edit_client, can_view_client
+from agencydesk.accounts.permissions import can_edit_client
+from agencydesk.clients.access import can_view_client
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.kinds import KINDS
 from agencydesk.commitments.models import Commitment

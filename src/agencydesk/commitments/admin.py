@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from agencydesk.clients.admin import VisibleClientsAdmin
 from agencydesk.commitments.models import Breach, Commitment
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(VisibleClientsAdmin):
     list_display = ("kind", "client", "owner", "state", "due_at", "escalation")
     list_filter = ("kind", "state")
     raw_id_fields = ("client", "owner", "calendar")
@@ -15,6 +16,6 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Breach)
-class BreachAdmin(admin.ModelAdmin):
+class BreachAdmin(VisibleClientsAdmin):
     list_display = ("kind", "client", "owner", "due_at", "late_minutes")
     list_filter = ("kind",)

@@ -14,9 +14,3 @@ def audit_for_object(*, obj: models.Model) -> QuerySet[AuditLog]:
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
     ).select_related("actor")
-
-
-def audit_for_client(*, client_id: int, limit: int = 50) -> QuerySet[AuditLog]:
-    return AuditLog.objects.filter(client_id=client_id).select_related("actor", "content_type")[
-        :limit
-    ]

@@ -51,7 +51,11 @@ def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[s
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        result[field.name] = _plain(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+            # At the field's own scale: 150000 read back and 150000.00 typed are one value.
+            value = value.quantize(decimal.Decimal(1).scaleb(-(field.decimal_places or 0)))
+        result[field.name] = _plain(value)
     return result
 
 

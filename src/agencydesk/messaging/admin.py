@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from agencydesk.clients.admin import VisibleClientsAdmin
 from agencydesk.messaging.models import (
     Conversation,
     Delivery,
@@ -10,14 +11,14 @@ from agencydesk.messaging.models import (
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(VisibleClientsAdmin):
     list_display = ("__str__", "client", "channel", "topic", "last_message_at")
     list_filter = ("channel",)
     search_fields = ("external_key", "title", "client__name")
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(VisibleClientsAdmin):
     list_display = ("sent_at", "client", "channel", "direction", "automatic", "is_question")
     list_filter = ("channel", "direction", "automatic", "is_question")
     search_fields = ("text", "external_id")
@@ -36,7 +37,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(VisibleClientsAdmin):
     list_display = ("delivered_at", "client", "channel")
 
 

@@ -179,8 +179,8 @@ def list_messages(
 ) -> dict[str, Any]:
     client = visible_client(request, client_id)
     qs = (
-        selectors.message_search(client=client, query=q.replace("\x00", ""))
+        selectors.message_search(user=request.user, client=client, query=q.replace("\x00", ""))  # type: ignore[arg-type]
         if q
-        else selectors.client_messages(client=client)
+        else selectors.client_messages(user=request.user, client=client)  # type: ignore[arg-type]
     )
     return {"count": qs.count(), "items": [message_out(m) for m in qs[offset : offset + limit]]}

@@ -8,24 +8,30 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import QuerySet
 
+from agencydesk.clients.access import visible_client_ids
+from agencydesk.commitments.choices import ACTIVE_STATES
+from agencydesk.commitments.models import Commitment
 from agencydesk.messaging.models import Conversation, Message
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from agencydesk.accounts.models import User
     from agencydesk.clients.models import Client
 
 
-def client_messages(*, client: Client) -> QuerySet[Message]:
-    """Every message of a client, newest first, with what the timeline shows of each."""
+def client_messages(*, user: User, client: Client) -> QuerySet[Message]:
+    """Every message of a client ``user`` may see, newest first, with what the timeline shows."""
     return (
-        Message.objects.filter(client=client)
+        Message.objects.filter(client=client, client_id__in=visible_client_ids(user))
         .select_related("author_contact", "author_user", "conversation", "outbox")
         .order_by("-sent_at", "-id")
     )
 
 
-def message_search(*, client: Client, query: str) -> QuerySet[Message]:
+def message_search(*, user: User, client: Client, query: str) -> QuerySet[Message]:
     """Full-text search in one client's messages (PostgreSQL text search; substring on SQLite)."""
-    qs = client_messages(client=client)
+    qs = client_messages(user=user, client=client)
     query = query.strip()
     if not query:
         return qs
@@ -47,5 +53,22 @@ def message_search(*, client: Client, query: str) -> QuerySet[Message]:
     return qs
 
 
-def client_conversations(*, client: Client) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(client=client).order_by("-last_message_at", "id")
+def client_conversations(*, user: User, client: Client) -> QuerySet[Conversation]:
+    """A client's conversations ``user`` may see, the latest active first."""
+    return Conversation.objects.filter(
+        client=client, client_id__in=visible_client_ids(user)
+    ).order_by("-last_message_at", "id")
+
+
+def client_open_items(*, user: User, client: Client, now: datetime) -> list[Commitment]:
+    """The client's open commitments showing at ``now``, soonest due first, for its timeline."""
+    return list(
+        Commitment.objects.filter(
+            client=client,
+            client_id__in=visible_client_ids(user),
+            state__in=ACTIVE_STATES,
+            visible_from__lte=now,
+        )
+        .select_related("calendar", "owner")
+        .order_by("due_at")
+    )

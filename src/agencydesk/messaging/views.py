@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencydesk.calendars.selectors import client_engine
-from agencydesk.clients.access import client_or_404, require_client_edit
-from agencydesk.commitments.choices import ACTIVE_STATES
-from agencydesk.commitments.models import Commitment
+from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.commitments.reasons import commitment_reason
 from agencydesk.messaging import selectors, services
 from agencydesk.messaging.choices import TemplateKind
@@ -28,15 +26,11 @@ PAGE = 40
 
 def _timeline_context(request: HttpRequest, client, composer, log_form) -> dict:
     query = request.GET.get("q", "").strip()
-    qs = selectors.message_search(client=client, query=query)
+    qs = selectors.message_search(user=request.user, client=client, query=query)  # type: ignore[arg-type]
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     send_at, held = services.delivery_moment(client, now)
-    open_items = list(
-        Commitment.objects.filter(client=client, state__in=ACTIVE_STATES, visible_from__lte=now)
-        .select_related("calendar", "owner")
-        .order_by("due_at")
-    )
+    open_items = selectors.client_open_items(user=request.user, client=client, now=now)  # type: ignore[arg-type]
     for item in open_items:
         item.reason_text = commitment_reason(item)
     return {

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencydesk.clients.access import clients_visible_to
 from agencydesk.clients.models import Client
 
 
@@ -11,7 +12,12 @@ class AssignForm(forms.Form):
 
     client = forms.ModelChoiceField(
         label=_("Client"),
-        queryset=Client.objects.order_by("name"),
+        queryset=Client.objects.none(),
         empty_label=_("Choose a client"),
         error_messages={"required": _("Choose the client this chat belongs to.")},
     )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only clients the person assigning may see are offered (and accepted).
+        self.fields["client"].queryset = clients_visible_to(user).order_by("name")

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
+from agencydesk.clients.access import visible_client_ids
 from agencydesk.integrations.telegram.choices import UpdateState
-from agencydesk.integrations.telegram.models import TelegramChat
+from agencydesk.integrations.telegram.models import TelegramAttachment, TelegramChat
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -34,21 +35,40 @@ def kept_updates(chat_ids: list[int]) -> dict[int | None, int]:
 
 def chats_disconnected(*, user: User) -> list[TelegramChat]:
     """Clients' chats the bot was removed from, among the clients ``user`` may see; latest first."""
-    from agencydesk.clients.selectors import clients_visible_to
-
     return list(
         TelegramChat.objects.filter(
             disconnected_at__isnull=False,
-            client__in=clients_visible_to(user),
+            client_id__in=visible_client_ids(user),
         )
         .select_related("client", "lost")
         .order_by("-disconnected_at", "pk")
     )
 
 
-def client_chats(*, client: Client) -> list[TelegramChat]:
+def chat_disconnected(*, user: User, pk: int) -> TelegramChat | None:
+    """One chat the bot was removed from, if it belongs to a client ``user`` may see."""
+    return (
+        TelegramChat.objects.select_related("client", "lost")
+        .filter(pk=pk, disconnected_at__isnull=False, client_id__in=visible_client_ids(user))
+        .first()
+    )
+
+
+def client_chats(*, user: User, client: Client) -> list[TelegramChat]:
+    """The chats tied to a client ``user`` may see, with their topics."""
     return list(
-        TelegramChat.objects.filter(client=client).prefetch_related("topics").order_by("title")
+        TelegramChat.objects.filter(client=client, client_id__in=visible_client_ids(user))
+        .prefetch_related("topics")
+        .order_by("title")
+    )
+
+
+def attachment_visible(*, user: User, pk: int) -> TelegramAttachment | None:
+    """A file a client sent, if ``user`` may see that client."""
+    return (
+        TelegramAttachment.objects.select_related("message__client")
+        .filter(pk=pk, message__client_id__in=visible_client_ids(user))
+        .first()
     )
 
 

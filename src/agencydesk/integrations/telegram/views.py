@@ -15,13 +15,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencydesk.accounts.permissions import can_edit_client, can_view_client
-from agencydesk.clients.access import client_or_404, require_client_edit
+from agencydesk.accounts.permissions import can_edit_client
+from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.integrations.telegram import membership, selectors, services
 from agencydesk.integrations.telegram.client import ApiError, TelegramClient
 from agencydesk.integrations.telegram.forms import AssignForm
-from agencydesk.integrations.telegram.models import TelegramAttachment, TelegramChat
+from agencydesk.integrations.telegram.models import TelegramChat
 
 
 def _page(request: HttpRequest, forms: dict[int, AssignForm] | None = None, status: int = 200):
@@ -31,7 +31,7 @@ def _page(request: HttpRequest, forms: dict[int, AssignForm] | None = None, stat
     forms = forms or {}
     for chat in unlinked:
         chat.kept = kept.get(chat.chat_id, 0)
-        chat.form = forms.get(chat.pk) or AssignForm(prefix=f"c{chat.pk}")
+        chat.form = forms.get(chat.pk) or AssignForm(prefix=f"c{chat.pk}", user=user)
     disconnected = selectors.chats_disconnected(user=user)  # type: ignore[arg-type]
     for chat in disconnected:
         chat.can_dismiss = (
@@ -62,7 +62,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_director:  # type: ignore[union-attr]
         raise PermissionDenied(_("Only a director or an administrator assigns chats."))
     chat = get_object_or_404(TelegramChat, pk=pk, client__isnull=True, user__isnull=True)
-    form = AssignForm(request.POST, prefix=f"c{chat.pk}")
+    form = AssignForm(request.POST, prefix=f"c{chat.pk}", user=request.user)
     if not form.is_valid():
         return _page(request, {chat.pk: form}, status=422)
     services.chat_assign(
@@ -83,13 +83,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     """The account manager dismisses "the desk no longer sees this chat" from Today."""
-    chat = (
-        TelegramChat.objects.select_related("client")
-        .filter(pk=pk, disconnected_at__isnull=False, client__isnull=False)
-        .first()
-    )
     # A chat of a client one may not see answers as if it did not exist.
-    if chat is None or not can_view_client(request.user, chat.client):  # type: ignore[arg-type]
+    chat = selectors.chat_disconnected(user=request.user, pk=pk)  # type: ignore[arg-type]
+    if chat is None:
         raise Http404(_("No such chat."))
     membership.chat_lost_dismiss(chat=chat, by=request.user, at=timezone.now())  # type: ignore[arg-type]
     messages.success(request, _("Dismissed: %(chat)s stays disconnected.") % {"chat": chat})
@@ -125,8 +121,8 @@ def client_link_code(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """A file a client sent, fetched from Telegram for someone who may see the client."""
-    item = get_object_or_404(TelegramAttachment.objects.select_related("message__client"), pk=pk)
-    if not can_view_client(request.user, item.message.client):  # type: ignore[arg-type]
+    item = selectors.attachment_visible(user=request.user, pk=pk)  # type: ignore[arg-type]
+    if item is None:
         raise Http404(_("No such file."))
     try:
         data, path = TelegramClient().download_file(file_id=item.file_id)

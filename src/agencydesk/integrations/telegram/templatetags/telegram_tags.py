@@ -15,7 +15,7 @@ def telegram_card(context: dict[str, Any], client: Any, can_edit: bool) -> dict[
     return {
         "client": client,
         "can_edit": can_edit,
-        "chats": client_chats(client=client),
+        "chats": client_chats(user=context["request"].user, client=client),
         "csrf_token": context.get("csrf_token"),
     }
 
