@@ -1,4 +1,4 @@
-"""``agencydesk manage bench_data``: a small run has the promised shape and feeds Today."""
+"""``bench/bench_data.py``: a small run has the promised shape and feeds Today."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.insights.selectors import attention_items, director_overview
 from agencydesk.messaging.models import Conversation, Message, OutboundMessage
 from agencydesk.messaging.questions import looks_like_question
+from benchdata.command import Command
 
 
 def _director():
@@ -31,7 +32,7 @@ NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
 
 def _generate(**options):
     defaults = {"clients": 5, "messages": 500, "managers": 2, "seed": 3, "verbosity": 0}
-    call_command("bench_data", now=NOW.isoformat(), **{**defaults, **options})
+    call_command(Command(), now=NOW.isoformat(), **{**defaults, **options})
 
 
 def test_small_run_counts_and_shape():
