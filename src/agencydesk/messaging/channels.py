@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agencydesk.messaging.models import Delivery
 from agencydesk.outbox.adapters import Failure, channel_failure
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ class LoggedChannel:
     name = "logged"
 
     def send(self, outbox: OutboundMessage) -> str:
-        from agencydesk.messaging.models import Delivery
-
         try:
             with transaction.atomic():
                 delivery = Delivery.objects.create(
@@ -45,7 +44,5 @@ class LoggedChannel:
         return channel_failure(exc)
 
     def reconcile(self, outbox: OutboundMessage) -> str | None:
-        from agencydesk.messaging.models import Delivery
-
         delivery = Delivery.objects.filter(idempotency_key=outbox.idempotency_key).first()
         return f"log-{delivery.pk}" if delivery else None

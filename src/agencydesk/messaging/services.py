@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from agencydesk.accounts.models import User
 from agencydesk.calendars.selectors import (
     acknowledgement_moment,
     business_day_minutes,
@@ -52,7 +53,6 @@ from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
 from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
-    from agencydesk.accounts.models import User
     from agencydesk.clients.models import Client, Contact
 
 KEEP_IN_TOUCH_WARN_DAYS = 2  # the warning starts this many days before the limit
@@ -83,8 +83,6 @@ def conversation_for(
 
 def _author(client: Client, author: str, *, inbound: bool) -> tuple[Contact | None, User | None]:
     """Who wrote: a contact of the client for inbound messages, a person of the agency for outbound."""
-    from agencydesk.accounts.models import User
-
     if not author:
         return None, None
     if inbound:

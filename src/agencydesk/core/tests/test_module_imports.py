@@ -28,8 +28,6 @@ EXEMPT_DIRS = {"tests", "migrations", "settings"}
 # integrations/telegram/{alerts,tasks}.py), for their owners to move.
 # Delete a line here when its import goes; a line whose import is gone fails.
 KNOWN = {
-    ("integrations/telegram/alerts.py", "digest_text", "agencydesk.insights.selectors"),
-    ("integrations/telegram/alerts.py", "_digest", "agencydesk.integrations.telegram.models"),
     (
         "integrations/telegram/tasks.py",
         "updates_process_task",
@@ -50,9 +48,6 @@ KNOWN = {
         "topics_create",
         "agencydesk.integrations.telegram.services",
     ),
-    ("messaging/channels.py", "send", "agencydesk.messaging.models"),
-    ("messaging/channels.py", "reconcile", "agencydesk.messaging.models"),
-    ("messaging/services.py", "_author", "agencydesk.accounts.models"),
 }
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import ngettext
 from agencydesk.commitments.choices import State
 from agencydesk.commitments.kinds import kind_label
 from agencydesk.commitments.models import Commitment
+from agencydesk.insights.selectors import attention_items
 from agencydesk.integrations.telegram.choices import NoticeKind
-from agencydesk.integrations.telegram.models import TelegramChat
+from agencydesk.integrations.telegram.models import TelegramChat, TelegramNotice
 from agencydesk.integrations.telegram.services import notice_queue
 from agencydesk.messaging.choices import FIRST_RESPONSE
 
@@ -85,8 +86,6 @@ def alerts_queue(*, now: datetime) -> int:
 
 def digest_text(*, user, now: datetime) -> str:
     """Today's queue of ``user`` as a short plain-text message."""
-    from agencydesk.insights.selectors import attention_items
-
     items = attention_items(user=user, now=now, limit=DIGEST_LINES + 1)
     zone = _zone(user.timezone)
     with translation.override(user.language or "en"):
@@ -117,8 +116,6 @@ def _digest(chat: TelegramChat, *, now: datetime) -> int:
     if local.hour < DIGEST_HOUR:
         return 0
     key = f"digest:{user.pk}:{local.date().isoformat()}"
-    from agencydesk.integrations.telegram.models import TelegramNotice
-
     if TelegramNotice.objects.filter(key=key).exists():
         return 0
     notice = notice_queue(
