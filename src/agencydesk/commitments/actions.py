@@ -123,13 +123,6 @@ def commitment_reassign(*, commitment: Commitment, by: User, at: datetime, to: U
     return commitment
 
 
-def reassign_candidates(*, commitment: Commitment) -> list[User]:
-    """The people an item may go to: the client's managers and the directors, but not its owner."""
-    client = commitment.client
-    people = User.objects.filter(is_active=True).exclude(pk=commitment.owner_id)
-    return [u for u in people.order_by("first_name", "username") if can_edit_client(u, client)]
-
-
 def commitment_extra(*, commitment: Commitment, code: str, by: User, at: datetime) -> bool:
     """One of the kind's own actions (declared in its registry entry), e.g. "no reply needed"."""
     _require_actor(commitment, by)

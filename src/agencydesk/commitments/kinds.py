@@ -101,19 +101,6 @@ def kind_register(spec: KindSpec) -> KindSpec:
     return spec
 
 
-def kind_spec(code: str) -> KindSpec:
-    """The declaration of ``code``; a row of a kind nobody declares any more is an error worth seeing."""
-    try:
-        return KINDS[code]
-    except KeyError:
-        raise LookupError(f"no app declares the commitment kind {code!r}") from None
-
-
-def kind_choices() -> list[tuple[str, str]]:
-    """The declared kinds as (code, label) in the active language, for filters and forms."""
-    return [(code, str(spec.label)) for code, spec in KINDS.items()]
-
-
 def kind_label(code: str) -> str:
     spec = KINDS.get(code)
     return str(spec.label) if spec else code
