@@ -48,7 +48,7 @@ from agencydesk.messaging.choices import (
     TemplateKind,
 )
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
-from agencydesk.messaging.questions import looks_like_question
+from agencydesk.messaging.understanding import understand
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
 from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
@@ -146,7 +146,11 @@ def message_record(
             else:
                 contact, user = _author(client, author, inbound=inbound)
             event = kind == MessageKind.EVENT
-            is_question = inbound and not event and looks_like_question(text)
+            # Only a message someone must answer opens the first-response timer (#16).
+            read = understand(text) if inbound and not event else None
+            is_question = read is not None and read.labels["question"]
+            if needs_response is None and read is not None:
+                needs_response = read.labels["needs_response"]
             message = Message(
                 conversation=conversation,
                 client=client,

@@ -455,3 +455,20 @@ def test_a_client_message_in_writing_is_no_touch_by_itself(acme, team):
     inbound(acme, msk(2026, 3, 5, 15, 0), text="Спасибо за новости")
     [kit] = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
     assert kit.start_at == msk(2026, 3, 2, 10, 0)
+
+
+@pytest.mark.parametrize("text", ["Спасибо, получили 👍", "👍", "Дякую!", "ok, thanks"])
+def test_thanks_and_emoji_open_no_timer_and_get_no_acknowledgement(acme, run_on_commit, text):
+    recorded = inbound(acme, msk(2026, 3, 10, 10, 0), text=text)
+    assert recorded.message.needs_response is False
+    assert commitment(acme, "first_response") is None
+    with time_machine.travel(msk(2026, 3, 10, 10, 30), tick=False), run_on_commit():
+        assert clock_tick(now=msk(2026, 3, 10, 10, 30))["acknowledged"] == 0
+    assert not Message.objects.filter(automatic=True).exists()
+
+
+def test_an_indirect_question_opens_the_timer_and_the_question(acme):
+    recorded = inbound(acme, msk(2026, 3, 10, 10, 0), text="Интересно, успеем ли к выставке")
+    assert recorded.message.needs_response and recorded.message.is_question
+    assert commitment(acme, "first_response").state == "open"
+    assert commitment(acme, "question").state == "open"
