@@ -48,8 +48,8 @@ from agencydesk.messaging.choices import (
     TemplateKind,
 )
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
-from agencydesk.messaging.understanding import understand
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
+from agencydesk.messaging.understanding import understand
 from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
