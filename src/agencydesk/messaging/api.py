@@ -70,6 +70,8 @@ class MessageOut(Schema):
     automatic: bool
     needs_response: bool
     is_question: bool
+    labels: dict[str, bool] = Field(description="question, needs_response, approval, urgent")
+    label_reasons: dict[str, str] = Field(description="why each true label is true")
     awaiting_client: bool
     author: str | None
     attachments: list[str]
@@ -111,6 +113,14 @@ def message_out(
         "automatic": message.automatic,
         "needs_response": message.needs_response,
         "is_question": message.is_question,
+        "labels": message.labels
+        or {
+            "question": message.is_question,
+            "needs_response": message.needs_response,
+            "approval": False,
+            "urgent": False,
+        },
+        "label_reasons": message.label_reasons,
         "awaiting_client": message.awaiting_client,
         "author": author,
         "attachments": message.attachments,

@@ -112,6 +112,9 @@ class Message(models.Model):
     external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)  # noqa: DJ001
     needs_response = models.BooleanField(_("expects an answer"), default=False)
     is_question = models.BooleanField(_("question"), default=False)
+    # What the desk read in an inbound message (#16): the four labels and why each true one is.
+    labels = models.JSONField(_("labels"), default=dict, blank=True)
+    label_reasons = models.JSONField(_("why the labels"), default=dict, blank=True)
     question_marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("question marked by"),

@@ -49,7 +49,7 @@ from agencydesk.messaging.choices import (
 )
 from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
-from agencydesk.messaging.understanding import understand
+from agencydesk.messaging.understanding import Understanding, understand
 from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
@@ -167,6 +167,8 @@ def message_record(
                 needs_response=(not event)
                 and (inbound if needs_response is None else (inbound and needs_response)),
                 is_question=is_question,
+                labels=_labels(read, question=is_question, needs_response=needs_response),
+                label_reasons=dict(read.reasons) if read is not None else {},
                 awaiting_client=(not inbound) and (not event) and awaiting_client,
                 source=source,
                 created_at=at,
@@ -192,6 +194,18 @@ def message_record(
         if first_record is None:
             raise
         return Recorded(first_record, created=False)
+
+
+def _labels(
+    read: Understanding | None, *, question: bool, needs_response: bool | None
+) -> dict[str, bool]:
+    """The stored labels: what was read, with the caller's say on needs_response."""
+    if read is None:
+        return {}
+    labels = dict(read.labels)
+    labels["question"] = question
+    labels["needs_response"] = bool(needs_response)
+    return labels
 
 
 def _same_external_id(

@@ -195,3 +195,23 @@ def test_attention_of_another_person_is_for_directors(api, acme, team):
     assert api(team["backup"]).get("/api/v1/attention?user=olga").status_code == 403
     assert api(team["director"]).get("/api/v1/attention?user=olga").status_code == 200
     assert api(team["director"]).get("/api/v1/attention?user=ghost").status_code == 404
+
+
+def test_post_answers_labels_and_reasons_and_no_due_for_thanks(api, acme, team):
+    http = api(team["am"])
+    base = {"client": acme.pk, "channel": "telegram", "direction": "in"}
+    thanks = post(http, **base, sent_at="2026-03-10T10:00:00+03:00", text="Спасибо, получили 👍")
+    assert thanks.status_code == 201, thanks.content
+    body = thanks.json()
+    assert body["labels"] == dict.fromkeys(
+        ("question", "needs_response", "approval", "urgent"), False
+    )
+    assert body["label_reasons"] == {} and body["first_response_due_at"] is None
+    asked = post(
+        http,
+        **base,
+        sent_at="2026-03-10T10:01:00+03:00",
+        text="Есть ли новости по публикации в РБК",
+    ).json()
+    assert asked["labels"]["question"] and asked["labels"]["needs_response"]
+    assert asked["label_reasons"]["question"] and asked["first_response_due_at"] is not None

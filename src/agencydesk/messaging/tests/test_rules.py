@@ -472,3 +472,18 @@ def test_an_indirect_question_opens_the_timer_and_the_question(acme):
     assert recorded.message.needs_response and recorded.message.is_question
     assert commitment(acme, "first_response").state == "open"
     assert commitment(acme, "question").state == "open"
+
+
+def test_labels_and_reasons_are_stored_on_the_inbound_message(acme):
+    recorded = inbound(
+        acme, msk(2026, 3, 10, 10, 0), text="Срочно! Медиаплан согласован, запускайте"
+    )
+    message = Message.objects.get(pk=recorded.message.pk)
+    assert message.labels == {
+        "question": False,
+        "needs_response": True,
+        "approval": True,
+        "urgent": True,
+    }
+    assert message.label_reasons["urgent"] == "срочно"
+    assert message.label_reasons["approval"] == "согласован"
