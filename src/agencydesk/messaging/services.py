@@ -94,7 +94,7 @@ def _conversation_touched(
     external_key = key or "main"
     table = connection.ops.quote_name(Conversation._meta.db_table)
     columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in Conversation._meta.concrete_fields
+        connection.ops.quote_name(f"{f.column}") for f in Conversation._meta.concrete_fields
     )
     moment = connection.ops.adapt_datetimefield_value(sent_at)
     # Only the model's own quoted names are formatted in; every value is a parameter.
