@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from agencydesk.clients.admin import VisibleClientsAdmin
-from agencydesk.work.models import Deliverable, DeliverableType, DueChange, Review
+from agencydesk.work.models import (
+    Deliverable,
+    DeliverableSchedule,
+    DeliverableType,
+    DueChange,
+    Review,
+)
 
 
 @admin.register(DeliverableType)
@@ -52,3 +58,12 @@ class DeliverableAdmin(VisibleClientsAdmin):
         "updated_at",
     )
     inlines = (DueChangeInline, ReviewInline)
+
+
+@admin.register(DeliverableSchedule)
+class DeliverableScheduleAdmin(VisibleClientsAdmin):
+    list_display = ("title", "client", "rrule", "working_day", "time", "active", "created_until")
+    list_filter = ("active", "on_closed_day")
+    search_fields = ("title", "client__name")
+    raw_id_fields = ("client", "owner", "reviewer", "created_by")
+    readonly_fields = ("created_until", "created_at", "created_by")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from datetime import time as dt_time
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from agencydesk.core.validators import (
 )
 from agencydesk.work import selectors, services
 from agencydesk.work.models import CHECKLIST_MAX, Deliverable, DeliverableType
+from agencydesk.work.schedules import schedule_create, schedule_next
 
 router = Router(tags=["deliverables"])
 
@@ -412,3 +414,51 @@ def delay_notice(request: HttpRequest, deliverable_id: int, payload: DelayNotice
             "text": outbox.message.text,
         },
     )
+
+
+class ScheduleIn(Schema):
+    client: int = Field(..., ge=1, le=2**62)
+    title: text(NAME_MAX_LENGTH, 1)  # type: ignore[valid-type]
+    type: text(40, 1)  # type: ignore[valid-type]
+    owner: Username = Field(..., description="username")  # type: ignore[valid-type]
+    reviewer: Username = Field(..., description="username")  # type: ignore[valid-type]
+    rrule: text(500) = Field(  # type: ignore[valid-type]
+        "", description="RFC 5545 rule without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO"
+    )
+    working_day: int | None = Field(
+        None, ge=1, le=23, description="instead of rrule: the Nth working day of each month"
+    )
+    time: dt_time = Field(..., description="time of day in the client's time zone, e.g. 10:00")
+    on_closed_day: Literal["next", "previous"] = "next"
+
+
+class ScheduleOut(Schema):
+    id: int
+    next_occurrences: list[datetime]
+
+
+@router.post(
+    "/deliverable-schedules",
+    response={201: ScheduleOut, **ERRORS},
+    summary="A recurring deliverable; occurrences are created ahead by the desk's clock",
+)
+def create_schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
+    client = editable_client(request, payload.client)
+    kind = DeliverableType.objects.filter(code=payload.type).first()
+    if kind is None:
+        raise ValidationError({"type": f"no deliverable type {payload.type!r}"})
+    now = timezone.now()
+    schedule = schedule_create(
+        client=client,
+        title=payload.title,
+        type=kind,
+        owner=_user(payload.owner, "owner"),  # type: ignore[arg-type]
+        reviewer=_user(payload.reviewer, "reviewer"),  # type: ignore[arg-type]
+        time_of_day=payload.time,
+        rrule=payload.rrule,
+        working_day=payload.working_day,
+        on_closed_day=payload.on_closed_day,
+        by=request.user,  # type: ignore[arg-type]
+        at=now,
+    )
+    return Status(201, {"id": schedule.pk, "next_occurrences": schedule_next(schedule, after=now)})

@@ -8,6 +8,10 @@ class WorkConfig(AppConfig):
     verbose_name = _("Deliverables")
 
     def ready(self) -> None:
+        from agencydesk.commitments.clock import TICKS
         from agencydesk.work.kinds import kinds_register
+        from agencydesk.work.schedules import schedules_tick
 
         kinds_register()
+        if schedules_tick not in TICKS:
+            TICKS.append(schedules_tick)

@@ -49,6 +49,67 @@ class DeliverableType(models.Model):
         return [str(item) for item in self.checklist or []][:CHECKLIST_MAX]
 
 
+class DeliverableSchedule(models.Model):
+    """A recurring deliverable: an RFC 5545 rule (or the Nth working day of the month) at a time
+    of the client's day; the desk's clock creates its occurrences ahead, each exactly once."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="schedules"
+    )
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
+    type = models.ForeignKey(
+        DeliverableType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rrule = models.CharField(_("recurrence rule (RFC 5545)"), max_length=500, blank=True)
+    working_day = models.PositiveSmallIntegerField(
+        _("working day of the month"),
+        null=True,
+        blank=True,
+        help_text=_("1 for the first working day of each month in the client's calendar."),
+    )
+    time = models.TimeField(_("time of day (client time)"))
+    on_closed_day = models.CharField(
+        _("on a closed day"),
+        max_length=10,
+        choices=[
+            ("next", _("move to the next working moment")),
+            ("previous", _("move to the previous working moment")),
+        ],
+        default="next",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_until = models.DateTimeField(_("occurrences created until"))
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("recurring deliverable")
+        verbose_name_plural = _("recurring deliverables")
+        ordering = ["client", "title"]
+        indexes = [models.Index(fields=["active", "created_until"], name="schedule_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Deliverable(models.Model):
     """Something promised to a client for a due moment in the client's working hours.
 
@@ -98,6 +159,14 @@ class Deliverable(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     late_without_notice = models.BooleanField(_("late without a delay notice"), default=False)
     notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
+    schedule = models.ForeignKey(
+        DeliverableSchedule,
+        verbose_name=_("recurring series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
+    )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 
@@ -112,6 +181,14 @@ class Deliverable(models.Model):
         indexes = [
             models.Index(fields=["client", "status", "due_at"], name="deliverable_client_idx"),
             models.Index(fields=["status", "due_at"], name="deliverable_status_idx"),
+        ]
+        constraints = [
+            # One occurrence of a series per due moment, however many clocks run.
+            models.UniqueConstraint(
+                fields=["schedule", "original_due_at"],
+                condition=models.Q(schedule__isnull=False),
+                name="deliverable_occurrence_once",
+            )
         ]
 
     def __str__(self) -> str:

@@ -51,7 +51,13 @@ from agencydesk.work.choices import (
     Priority,
     Status,
 )
-from agencydesk.work.models import Deliverable, DeliverableType, DueChange, Review
+from agencydesk.work.models import (
+    Deliverable,
+    DeliverableSchedule,
+    DeliverableType,
+    DueChange,
+    Review,
+)
 from agencydesk.work.notices import DELAY_NOTICE as NOTICE_TEXTS
 from agencydesk.work.notices import DUE_FORMAT
 
@@ -172,15 +178,21 @@ def deliverable_create(
     owner: User,
     reviewer: User,
     due_at: datetime,
-    by: User,
+    by: User | None,
     at: datetime,
     priority: str = Priority.NORMAL,
     priority_reason: str = "",
     links: list[str] | None = None,
     notes: str = "",
+    schedule: DeliverableSchedule | None = None,
 ) -> Created:
-    """A deliverable due in the client's working hours, with its review and delivery commitments."""
-    if not can_edit_client(by, client):
+    """A deliverable due in the client's working hours, with its review and delivery commitments.
+
+    ``by`` None is the desk itself creating an occurrence of a recurring ``schedule``.
+    """
+    if by is None and schedule is None:
+        raise ValueError("only a recurring series creates deliverables without a person")
+    if by is not None and not can_edit_client(by, client):
         raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
     _person_check(client, owner, "owner")
     _person_check(client, reviewer, "reviewer")
@@ -206,6 +218,7 @@ def deliverable_create(
         original_due_at=due_at,
         review_due_at=review_due,
         notes=notes,
+        schedule=schedule,
         created_at=at,
         updated_at=at,
     )
