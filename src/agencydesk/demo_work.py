@@ -86,6 +86,8 @@ def demo_work(*, clients: list[Client], users: dict[str, User], now: datetime) -
             continue
         for i, state in enumerate(STATES):
             made += _one(client, state, i + n, kinds, users, now)
+    for client in clients[:5]:
+        made += _series(client, kinds, users, now)
     OutboundMessage.objects.filter(
         state__in=[OutboxState.QUEUED, OutboxState.HELD], send_after__lte=now, client__in=clients
     ).update(state=OutboxState.SENT, sent_at=F("send_after"), enqueued_at=None)
@@ -159,3 +161,40 @@ def _one(
     if state in ("accepted", "changes_requested"):
         services.deliverable_update(deliverable=d, by=am, at=delivered_at, status=state)
     return 1
+
+
+def _series(
+    client: Client, kinds: dict[str, DeliverableType], users: dict[str, User], now: datetime
+) -> int:
+    """Regular work without reminders: a weekly digest on Mondays, a report on the first working day."""
+    from datetime import time
+
+    from agencydesk.work.models import DeliverableSchedule
+    from agencydesk.work.schedules import schedule_create
+
+    if DeliverableSchedule.objects.filter(client=client).exists() or client.account_manager is None:
+        return 0
+    lang = client.language if client.language in TITLES else "en"
+    reviewer = users["pavel"] if can_view_client(users["pavel"], client) else client.account_manager
+    common = {
+        "client": client,
+        "owner": users["anna"],
+        "reviewer": reviewer,
+        "by": client.account_manager,
+        "at": now,
+    }
+    schedule_create(
+        title=TITLES[lang][1],
+        type=kinds["monitoring_digest"],
+        rrule="FREQ=WEEKLY;BYDAY=MO",
+        time_of_day=time(10, 0),
+        **common,
+    )
+    schedule_create(
+        title=TITLES[lang][2],
+        type=kinds["report"],
+        working_day=1,
+        time_of_day=time(11, 0),
+        **common,
+    )
+    return Deliverable.objects.filter(client=client, schedule__isnull=False).count()

@@ -38,7 +38,8 @@ def web(user) -> WebClient:
 
 
 def test_demo_has_every_state_and_the_worst_breach(demo):
-    statuses = set(Deliverable.objects.values_list("status", flat=True))
+    assert Deliverable.objects.filter(schedule__isnull=False).exists()  # the recurring series
+    statuses = set(Deliverable.objects.filter(schedule=None).values_list("status", flat=True))
     assert statuses == {
         "planned",
         "in_work",
@@ -54,7 +55,7 @@ def test_demo_has_every_state_and_the_worst_breach(demo):
     assert Commitment.objects.filter(kind="work_delay_notice", state="open").count() == 1
     # Loading again adds nothing.
     demo_work(clients=[demo], users={"anna": UserFactory(), "pavel": UserFactory()}, now=NOW)
-    assert Deliverable.objects.count() == 10
+    assert Deliverable.objects.filter(schedule=None).count() == 10
 
 
 def test_list_page_in_a_fixed_number_of_queries(demo, team, django_assert_num_queries):
@@ -64,7 +65,7 @@ def test_list_page_in_a_fixed_number_of_queries(demo, team, django_assert_num_qu
     with django_assert_num_queries(6):
         response = client.get("/deliverables/?status=&client=")
     assert response.status_code == 200
-    assert response.content.count(b'data-testid="deliverable-row"') == 10
+    assert response.content.count(b'data-testid="deliverable-row"') == Deliverable.objects.count()
 
 
 def test_detail_and_delay_notice_pages_in_russian(demo, team):
@@ -144,3 +145,21 @@ def test_review_and_deliver_through_the_page(acme, team):
     assert web(team["writer"]).post(f"/deliverables/{d.pk}/deliver/", {}).status_code == 302
     d.refresh_from_db()
     assert d.status == "delivered"
+
+
+def test_today_shows_reviews_deliveries_and_delay_notices_in_one_query(
+    demo, team, django_assert_num_queries
+):
+    from agencydesk.insights.selectors import attention_items
+
+    later = msk(2026, 3, 20, 12, 0)
+    for user, kind in ((team["editor"], "work_review"), (team["writer"], "work_delivery")):
+        with django_assert_num_queries(1):
+            items = attention_items(user=user, now=later)
+        mine = [i for i in items if i.kind == kind]
+        assert mine and all(i.url.startswith("/deliverables/") for i in mine)
+    with django_assert_num_queries(1):
+        items = attention_items(user=team["am"], now=later)
+    notice = next(i for i in items if i.kind == "work_delay_notice")
+    assert notice.url.endswith("/delay-notice/")
+    assert "tell the client the new date" in notice.reason
