@@ -8,7 +8,7 @@ without a notice (the worst breach).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import F
@@ -18,7 +18,8 @@ from agencydesk.clients.access import can_view_client
 from agencydesk.messaging.models import OutboundMessage
 from agencydesk.outbox.states import OutboxState
 from agencydesk.work import services
-from agencydesk.work.models import Deliverable, DeliverableType
+from agencydesk.work.models import Deliverable, DeliverableSchedule, DeliverableType
+from agencydesk.work.schedules import schedule_create
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -167,11 +168,6 @@ def _series(
     client: Client, kinds: dict[str, DeliverableType], users: dict[str, User], now: datetime
 ) -> int:
     """Regular work without reminders: a weekly digest on Mondays, a report on the first working day."""
-    from datetime import time
-
-    from agencydesk.work.models import DeliverableSchedule
-    from agencydesk.work.schedules import schedule_create
-
     if DeliverableSchedule.objects.filter(client=client).exists() or client.account_manager is None:
         return 0
     lang = client.language if client.language in TITLES else "en"
