@@ -107,7 +107,7 @@ def test_the_morning_digest_lists_today_once_a_day(
             channel="telegram",
             direction="in",
             sent_at=timezone.now(),
-            text="Пришлите отчёт",
+            text="Когда пришлёте отчёт?",
             at=timezone.now(),
         )
         with django_capture_on_commit_callbacks(execute=True):
@@ -134,7 +134,7 @@ def test_the_digest_speaks_the_ams_language(db, am, client_acme):
             channel="telegram",
             direction="in",
             sent_at=timezone.now(),
-            text="Пришлите отчёт",
+            text="Когда пришлёте отчёт?",
             at=timezone.now(),
         )
         text = digest_text(user=am, now=timezone.now())
