@@ -17,7 +17,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 from agencydesk.clients.models import Contact
-from agencydesk.integrations.telegram import membership, recording, rendering, services
+from agencydesk.integrations.telegram import membership, recording, rendering, services, topics
 from agencydesk.integrations.telegram import payloads as checks
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.models import (
@@ -249,7 +249,7 @@ def _message(
     if service in ("forum_topic_created", "forum_topic_edited") and thread_id:
         topic = message[service] if isinstance(message[service], dict) else {}
         name = topic.get("name") if isinstance(topic.get("name"), str) else None
-        services.topic_record(chat=chat, thread_id=thread_id, name=name)
+        topics.topic_record(chat=chat, thread_id=thread_id, name=name)
     if message.get("migrate_to_chat_id"):
         # The group became a supergroup: same people, new chat id, same client.
         services.chat_migrate(chat=chat, new_chat_id=int(message["migrate_to_chat_id"]), at=at)

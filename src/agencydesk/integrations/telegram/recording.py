@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agencydesk.integrations.telegram import payloads as checks
-from agencydesk.integrations.telegram import rendering, services
+from agencydesk.integrations.telegram import rendering, services, topics
 from agencydesk.integrations.telegram.models import (
     MessageVersion,
     TelegramAttachment,
@@ -118,7 +118,7 @@ def record(
         author_user=author.user,
         author_contact=author.contact,
         author_is_label=True,
-        topic=services.topic_of(chat, thread_id),
+        topic=topics.topic_of(chat, thread_id),
         # A channel broadcasts: nobody there waits for the agency's answer.
         needs_response=False if key in CHANNEL_KEYS else None,
         kind=MessageKind.EVENT if automatic else MessageKind.MESSAGE,
@@ -224,7 +224,7 @@ def event(
         if tg_user and not agency_user
         else None,
         author_is_label=True,
-        topic=services.topic_of(chat, thread_id),
+        topic=topics.topic_of(chat, thread_id),
         kind=MessageKind.EVENT,
         source=Source.TELEGRAM,
     )
