@@ -135,10 +135,30 @@ def offset_pieces(tz: ZoneInfo, year: int) -> tuple[tuple[int, int, int], ...]:
 
 # --- public holidays --------------------------------------------------------
 
-HolidayYear = tuple[frozenset[int], frozenset[int]]
-"""(ordinals of public days off, ordinals of moved working weekend days) of one year."""
+HolidayYear = tuple[frozenset[int], frozenset[int], frozenset[int]]
+"""(public days off, moved working weekend days, pre-holiday shortened days) of one year, as ordinals."""
+
+PRE_HOLIDAY_CUT_US: dict[str, int] = {
+    # Labour Code of the Russian Federation, art. 95.
+    "RU": 60 * US_PER_MINUTE,
+    # Labour Code of the Republic of Belarus, art. 116.
+    "BY": 60 * US_PER_MINUTE,
+    # Labour Code of Ukraine (KZpP), art. 53; under martial law the package has
+    # no public days off, so no day before one is shortened either.
+    "UA": 60 * US_PER_MINUTE,
+    # Labour Code of the Republic of Uzbekistan (2022), art. 117 of the former code.
+    "UZ": 60 * US_PER_MINUTE,
+}
+"""How much shorter the working day right before a public holiday is, by country.
+
+Kazakhstan's Labour Code of 2015 dropped the shortened pre-holiday day, and
+Bulgaria's never had one, so they (and every country not listed) cut nothing.
+"""
 
 _holiday_cache: dict[tuple[str, str | None, int], HolidayYear] = {}
+_named_cache: dict[
+    tuple[str, str | None, int], tuple[frozenset[int], tuple[tuple[int, int], ...]]
+] = {}
 _place_cache: dict[tuple[str, str | None], str | None] = {}
 _place_lock = threading.Lock()
 
@@ -146,6 +166,7 @@ _place_lock = threading.Lock()
 def clear_caches() -> None:
     """Forget cached holidays and zone offsets; for honest cold-start measurements."""
     _holiday_cache.clear()
+    _named_cache.clear()
     _offset_cache.clear()
     _place_cache.clear()
 
@@ -191,13 +212,115 @@ def _place_problem(country: str, subdivision: str | None) -> str | None:
     return None
 
 
+def _special_entries(found: holidays.HolidayBase, year: int) -> tuple[tuple, ...]:
+    """The package's decreed entries of a year: ``(month, day, name)`` or a swap.
+
+    A swap is ``(to_month, to_day, from_month, from_day[, from_year])``: the day
+    off moved to ``to`` from ``from`` (a weekend day that becomes a working day).
+    The mapping is the package's own data, so anything unexpected is ignored.
+    """
+    entries = getattr(found, "special_public_holidays", None)
+    if not isinstance(entries, Mapping):
+        return ()
+    data = entries.get(year, ())
+    if data and not isinstance(data[0], tuple):
+        data = (data,)
+    return tuple(e for e in data if isinstance(e, tuple) and len(e) >= 3)
+
+
+def decree_years(country: str) -> tuple[int, int] | None:
+    """First and last year for which the package holds decreed moves of working days.
+
+    ``None`` for a country whose holidays never move by decree (GB's special
+    bank holidays are extra days, not moves). A year after the last is a
+    forecast: its holidays follow the law, its moves are not known yet.
+    """
+    try:
+        found = holidays.country_holidays(country, years=[])
+    except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
+        return None
+    entries = getattr(found, "special_public_holidays", None)
+    if not isinstance(entries, Mapping):
+        return None
+    years = [
+        year
+        for year in entries
+        if isinstance(year, int) and any(len(e) >= 4 for e in _special_entries(found, year))
+    ]
+    return (min(years), max(years)) if years else None
+
+
+def named_holidays(
+    country: str, subdivision: str | None, year: int
+) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
+    """The holidays of the law itself in one year, and the year's decreed swaps.
+
+    Holidays of the law leave out days off that only exist because of a
+    decree (a moved day off, an extra day) or because a holiday fell on a
+    weekend (observed days): the day before those is not a pre-holiday day.
+    Swaps are ``(to_ordinal, from_ordinal)``.
+    """
+    key = (country, subdivision, year)
+    cached = _named_cache.get(key)
+    if cached is not None:
+        return cached
+    found = holidays.country_holidays(country, subdiv=subdivision, years=year, observed=False)
+    decreed: set[int] = set()
+    swaps: list[tuple[int, int]] = []
+    for entry in _special_entries(found, year):
+        try:
+            to_day = date(year, entry[0], entry[1])
+            decreed.add(to_day.toordinal())
+            if len(entry) >= 4 and isinstance(entry[2], int) and isinstance(entry[3], int):
+                from_year = entry[4] if len(entry) > 4 and isinstance(entry[4], int) else year
+                swaps.append((to_day.toordinal(), date(from_year, entry[2], entry[3]).toordinal()))
+        except (TypeError, ValueError):
+            continue
+    named = frozenset(d.toordinal() for d in found if d.year == year) - decreed
+    result = (named, tuple(swaps))
+    _named_cache[key] = result
+    return result
+
+
+def _pre_holidays(
+    country: str,
+    subdivision: str | None,
+    year: int,
+    days_off: frozenset[int],
+    moved: frozenset[int],
+) -> frozenset[int]:
+    """The shortened pre-holiday days of a year.
+
+    A day is shortened when the next day is a holiday of the law and the day
+    itself is not a day off. When a decree turns such a day into a day off in
+    exchange for a working weekend day, the shortening goes with the work to
+    that weekend day (Russia 2024: Sat 2 Nov works for Tue 30 Apr, the eve of
+    1 May, and is shortened; Sat 27 Apr, worked for Mon 29 Apr, is not).
+    Years without a decree get only the first rule, which is the forecast.
+    """
+    first = date(year, 1, 1).toordinal()
+    stop = date(year + 1, 1, 1).toordinal()
+    named_now, swaps_now = named_holidays(country, subdivision, year)
+    named_next, swaps_next = named_holidays(country, subdivision, year + 1)
+    named = named_now | named_next
+    pre = {d - 1 for d in named if first <= d - 1 < stop and d - 1 not in days_off}
+    swaps = swaps_now + swaps_next
+    if year > MIN_YEAR:
+        swaps += named_holidays(country, subdivision, year - 1)[1]
+    for to_day, from_day in swaps:
+        if first <= from_day < stop and from_day in moved and to_day + 1 in named:
+            pre.add(from_day)
+    return frozenset(pre)
+
+
 def holiday_year(country: str, subdivision: str | None, year: int) -> HolidayYear:
-    """Public days off and moved working days of one year, cached per process.
+    """Public days off, moved working days and shortened days of one year, cached per process.
 
     Asking the package for one year at a time keeps a fresh lookup well under
     a millisecond; moved working days (``weekend_workdays``, set for countries
     such as RU, KZ and BY) are filtered to the year because some versions
-    carry dates of other years in that set.
+    carry dates of other years in that set, and never include a public
+    holiday: a holiday always wins over a moved working day.
     """
     key = (country, subdivision, year)
     cached = _holiday_cache.get(key)
@@ -205,12 +328,32 @@ def holiday_year(country: str, subdivision: str | None, year: int) -> HolidayYea
         return cached
     found = holidays.country_holidays(country, subdiv=subdivision, years=year)
     days_off = frozenset(d.toordinal() for d in found if d.year == year)
-    moved = frozenset(
-        d.toordinal() for d in getattr(found, "weekend_workdays", ()) if d.year == year
+    moved = (
+        frozenset(d.toordinal() for d in getattr(found, "weekend_workdays", ()) if d.year == year)
+        - days_off
     )
-    result = (days_off, moved)
+    pre = (
+        _pre_holidays(country, subdivision, year, days_off, moved)
+        if country in PRE_HOLIDAY_CUT_US
+        else frozenset()
+    )
+    result = (days_off, moved, pre)
     _holiday_cache[key] = result
     return result
+
+
+def shorten(hours: tuple[UsInterval, ...], cut_us: int) -> tuple[UsInterval, ...]:
+    """The hours of a day with ``cut_us`` taken off its end (across breaks when needed)."""
+    left = cut_us
+    result = list(hours)
+    while result and left > 0:
+        start, end = result[-1]
+        if end - start > left:
+            result[-1] = (start, end - left)
+            break
+        left -= end - start
+        result.pop()
+    return tuple(result)
 
 
 # --- one local year of open intervals --------------------------------------
@@ -223,6 +366,7 @@ def build_year(
     special: Mapping[int, tuple[UsInterval, ...]],
     public: HolidayYear,
     moved_hours: tuple[UsInterval, ...],
+    cut_us: int = 0,
 ) -> tuple[IntArray, IntArray]:
     """Sorted UTC ``(starts, ends)`` of the open time whose local date lies in ``year``.
 
@@ -233,19 +377,25 @@ def build_year(
     """
     first = year_start_ordinal(year)
     stop = year_start_ordinal(year + 1)
-    public_off, moved = public
+    public_off, moved, pre = public
+    short_cache: dict[tuple[UsInterval, ...], tuple[UsInterval, ...]] = {}
     local_starts: list[int] = []
     local_ends: list[int] = []
     weekday = date(year, 1, 1).weekday()
     for ordinal in range(first, stop):
         hours = special.get(ordinal)
         if hours is None:
-            if ordinal in moved:
-                hours = moved_hours
-            elif ordinal in public_off:
+            if ordinal in public_off:
                 hours = ()
+            elif ordinal in moved:
+                hours = moved_hours
             else:
                 hours = weekly[weekday]
+            if ordinal in pre and hours:
+                cut = short_cache.get(hours)
+                if cut is None:
+                    cut = short_cache[hours] = shorten(hours, cut_us)
+                hours = cut
         if hours:
             base = (ordinal - EPOCH_ORDINAL) * US_PER_DAY
             for start, end in hours:

@@ -20,10 +20,16 @@ Conventions (other code relies on them):
   ``add(start, 0)`` is ``start`` itself even when the calendar is closed.
   Negative amounts raise ``ValueError``: business time is only counted forward.
 * The hours of a date are, in order of precedence: ``extra_workdays``, then
-  ``days_off`` (closed), then ``shortened``, then a working weekend day moved
-  by law (``weekend_workdays`` of the ``holidays`` package; worked with the
-  hours of a regular Monday), then a public holiday (closed), then the weekly
-  hours.
+  ``days_off`` (closed), then ``shortened`` (everything typed by hand wins),
+  then a public holiday (closed), then a working weekend day moved by law
+  (``weekend_workdays`` of the ``holidays`` package; worked with the hours of
+  a regular Monday), then the weekly hours. A public holiday always wins over
+  a moved working day, whatever the package version says.
+* In countries whose law shortens the working day right before a public
+  holiday (``PRE_HOLIDAY_CUT_US``: RU, BY, UA, UZ), that day loses an hour
+  from the end of its hours (across a lunch break if the last stretch is
+  shorter), also on a working Saturday that carries the shortened day of a
+  decree; a date typed by hand is never cut.
 * The timeline grows by whole local years on demand, in both directions, so
   there is no horizon to fall off; years 2-9998 can be reached.
 * Every bad input raises a single ``ValueError`` whose message names it.
@@ -68,6 +74,7 @@ from agencydesk.calendars._timeline import (
     EPOCH,
     MAX_YEAR,
     MIN_YEAR,
+    PRE_HOLIDAY_CUT_US,
     US_PER_MINUTE,
     IntArray,
     ScalarView,
@@ -77,6 +84,7 @@ from agencydesk.calendars._timeline import (
     build_year,
     check_place,
     holiday_year,
+    shorten,
     year_bounds,
     years_around,
 )
@@ -120,6 +128,7 @@ class WorkCalendar:
         # is worked like a regular Monday, or like the first day that has
         # hours when Monday has none.
         self._moved_hours = self._weekly_us[0] or next(h for h in self._weekly_us if h)
+        self._cut_us = PRE_HOLIDAY_CUT_US.get(self.country or "", 0)
         self._special = self._exceptions(days_off, extra_workdays, shortened)
         self._chunks: dict[int, tuple[IntArray, IntArray]] = {}
         self._lock = threading.Lock()
@@ -158,15 +167,17 @@ class WorkCalendar:
         hours = self._special.get(ordinal)
         if hours is None:
             if self.country:
-                public_off, moved = holiday_year(self.country, self.subdivision, day.year)
+                public_off, moved, pre = holiday_year(self.country, self.subdivision, day.year)
             else:
-                public_off, moved = frozenset(), frozenset()
-            if ordinal in moved:
-                hours = self._moved_hours
-            elif ordinal in public_off:
+                public_off, moved, pre = frozenset(), frozenset(), frozenset()
+            if ordinal in public_off:
                 hours = ()
+            elif ordinal in moved:
+                hours = self._moved_hours
             else:
                 hours = self._weekly_us[day.weekday()]
+            if ordinal in pre:
+                hours = shorten(hours, self._cut_us)
         return [(s // US_PER_MINUTE, e // US_PER_MINUTE) for s, e in hours]
 
     # --- timeline ------------------------------------------------------------
@@ -216,8 +227,10 @@ class WorkCalendar:
         if self.country:
             public = holiday_year(self.country, self.subdivision, year)
         else:
-            public = (frozenset(), frozenset())
-        return build_year(year, self.tz, self._weekly_us, self._special, public, self._moved_hours)
+            public = (frozenset(), frozenset(), frozenset())
+        return build_year(
+            year, self.tz, self._weekly_us, self._special, public, self._moved_hours, self._cut_us
+        )
 
     # --- scalar API -------------------------------------------------------------
 

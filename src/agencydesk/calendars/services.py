@@ -71,10 +71,14 @@ def calendar_check(*, timezone: str, hours: str, country: str, subdivision: str)
                 timezone=timezone, hours=hours, country=country, subdivision=subdivision or None
             )
         except ValueError as exc:
-            field = "subdivision" if subdivision and "subdiv" in str(exc).lower() else "country"
-            raise ValidationError(
-                {field: _("No public holidays known for this place: %(reason)s") % {"reason": exc}}
-            ) from exc
+            # The engine's English names the problem; the person reads it in their language.
+            if subdivision and "subdiv" in str(exc).lower():
+                message = _("Unknown region “%(code)s” for this country.") % {"code": subdivision}
+                raise ValidationError({"subdivision": message}) from exc
+            message = _("Unknown country “%(code)s”: use a two-letter code such as RU or BG.") % {
+                "code": country
+            }
+            raise ValidationError({"country": message}) from exc
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
 from agencydesk.accounts.choices import Role
@@ -382,6 +382,44 @@ def commitments_move_calendar(
     )
 
 
+def _write_moments(rows: list[Commitment]) -> None:
+    """Store new ``due_at``/``action_at`` of many commitments in one set-based UPDATE.
+
+    ``bulk_update`` writes a CASE per batch of a thousand rows, which takes
+    seconds for a calendar with 100,000 open commitments; PostgreSQL joins
+    arrays instead and SQLite a temporary table, in one statement each.
+    """
+    table = connection.ops.quote_name(Commitment._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET due_at = v.due, action_at = v.action "  # noqa: S608 (our own table name)
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
+                "AS v(id, due, action) WHERE c.id = v.id",
+                [[r.pk for r in rows], [r.due_at for r in rows], [r.action_at for r in rows]],
+            )
+        return
+    if connection.vendor != "sqlite":
+        Commitment.objects.bulk_update(rows, ["due_at", "action_at"], batch_size=1000)
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS recompute_moments "
+            "(id INTEGER PRIMARY KEY, due TEXT, action TEXT)"
+        )
+        cursor.execute("DELETE FROM recompute_moments")
+        cursor.executemany(
+            "INSERT INTO recompute_moments (id, due, action) VALUES (%s, %s, %s)",
+            [(r.pk, adapt(r.due_at), adapt(r.action_at)) for r in rows],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET due_at = m.due, action_at = m.action "  # noqa: S608 (our own table name)
+            f"FROM recompute_moments AS m WHERE {table}.id = m.id"
+        )
+        cursor.execute("DELETE FROM recompute_moments")
+
+
 def _recompute(qs: QuerySet[Commitment], engine: WorkCalendar, *, reason: str) -> int:
     """Due and action moments of the active business-time commitments of ``qs``, in ``engine``."""
     rows = list(
@@ -415,9 +453,7 @@ def _recompute(qs: QuerySet[Commitment], engine: WorkCalendar, *, reason: str) -
             changed.append((row, old_due))
     if changed:
         with transaction.atomic():
-            Commitment.objects.bulk_update(
-                [r for r, _ in changed], ["due_at", "action_at"], batch_size=1000
-            )
+            _write_moments([r for r, _ in changed])
             AuditLog.objects.bulk_create(
                 audit_rows(
                     [

@@ -25,7 +25,12 @@ from zoneinfo import ZoneInfo
 import holidays
 import numpy as np
 
+from agencydesk.calendars.tests.official import OFFICIAL, official_shortened
+
 Hours = list[tuple[int, int]]
+# Labour Code of the Russian Federation, art. 112: the non-working public holidays.
+RU_LAW_HOLIDAYS = ("01-01", "01-02", "01-03", "01-04", "01-05", "01-06", "01-07", "01-08",
+                   "02-23", "03-08", "05-01", "05-09", "06-12", "11-04")  # fmt: skip
 MINUTE = 60_000_000  # microseconds
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -59,6 +64,21 @@ class ReferenceCalendar:
             self._public[year] = (set(found), moved)
         return self._public[year]
 
+    def _pre_holiday(self, day: date) -> bool:
+        """Russia's shortened days: the official lists, else the eve of an art. 112 holiday."""
+        if self.country != "RU" or day in self.extra_workdays or day in self.shortened:
+            return False
+        eve = (day + timedelta(days=1)).strftime("%m-%d") in RU_LAW_HOLIDAYS
+        if day.year in OFFICIAL["RU"]:
+            # The lists are of a five-day week; a weekend day off in it is
+            # shortened on the eve of a holiday for whoever works it.
+            year = OFFICIAL["RU"][day.year]
+            weekend_off = day.weekday() >= 5 and day.strftime("%m-%d") not in (
+                year.working_weekend_days
+            )
+            return day in official_shortened("RU") or (weekend_off and eve)
+        return eve
+
     def moved_day_hours(self) -> Hours:
         """A moved working day runs like a regular Monday (or the first day with hours)."""
         if 0 in self.weekly:
@@ -76,12 +96,14 @@ class ReferenceCalendar:
             hours = []
         elif day in self.shortened:
             hours = self.shortened[day]
-        elif self.country and day in self._public_year(day.year)[1]:
-            hours = self.moved_day_hours()
         elif self.country and day in self._public_year(day.year)[0]:
             hours = []
+        elif self.country and day in self._public_year(day.year)[1]:
+            hours = self.moved_day_hours()
         else:
             hours = self.weekly.get(day.weekday(), [])
+        if hours and self._pre_holiday(day):
+            hours = _cut_end(hours, 60)
         self._day_cache[day] = hours
         return hours
 
@@ -131,6 +153,18 @@ class ReferenceCalendar:
                 return self._at(m)
             m += 1
         raise AssertionError("reference walked too far")
+
+
+def _cut_end(hours: Hours, minutes: int) -> Hours:
+    """Working minutes of a day with the last ``minutes`` of them taken away."""
+    kept = sorted(m for s, e in hours for m in range(s, e))[:-minutes]
+    result: Hours = []
+    for m in kept:
+        if result and result[-1][1] == m:
+            result[-1] = (result[-1][0], m + 1)
+        else:
+            result.append((m, m + 1))
+    return result
 
 
 def _offset_minutes(local: datetime) -> int:

@@ -233,3 +233,29 @@ def test_reset_recomputes_a_moved_timer_in_the_default_hours(director):
     assert first.due_at == dt.datetime(2026, 3, 11, 9, 10, tzinfo=ZoneInfo("Europe/Moscow"))
     assert AuditLog.objects.filter(action="commitment.recompute", object_id=str(first.pk)).exists()
     assert not BusinessCalendar.objects.filter(clients__isnull=True, is_default=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision", "field", "text"),
+    [
+        ("XX", "", "country", "Неизвестная страна «XX»"),
+        ("RU", "ZZZ", "subdivision", "Неизвестный регион «ZZZ»"),
+    ],
+)
+def test_unknown_places_are_refused_once_in_the_persons_language(
+    country: str, subdivision: str, field: str, text: str
+) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from agencydesk.calendars.services import calendar_check
+
+    with translation.override("ru"), pytest.raises(ValidationError) as caught:
+        calendar_check(
+            timezone="Europe/Moscow", hours="mon-fri 09:00-18:00", country=country,
+            subdivision=subdivision,
+        )  # fmt: skip
+    messages = caught.value.message_dict
+    assert list(messages) == [field]
+    assert len(messages[field]) == 1 and messages[field][0].startswith(text)
+    assert "ISO" not in messages[field][0]

@@ -214,7 +214,8 @@ def test_a_year_not_built_yet_is_built_on_demand_both_ways() -> None:
     # forwards: far more business time than the built years hold
     assert cal.add(msk(2026, 6, 1, 9, 0), 60 * 9 * 260 * 3) > msk(2029, 1, 1)
     # backwards: a start long before anything built
-    assert cal.add(msk(2019, 12, 31, 17, 0), 60) == msk(2019, 12, 31, 18, 0)
+    # (Tue 31 Dec 2019, the eve of New Year, closes an hour early)
+    assert cal.add(msk(2019, 12, 31, 16, 0), 60) == msk(2019, 12, 31, 17, 0)
     assert cal.between(msk(2019, 1, 1), msk(2029, 1, 1)) > timedelta(days=800)
 
 
@@ -276,9 +277,10 @@ def test_extra_workday_without_hours_uses_monday_hours() -> None:
 
 
 def test_package_moved_saturday_works_with_monday_hours() -> None:
-    # Sat 1 Nov 2025 was a working day in Russia (the day off moved to Mon 3 Nov).
+    # Sat 1 Nov 2025 was a working day in Russia (the day off moved to Mon 3 Nov),
+    # shortened by an hour as the Monday before Unity Day would have been.
     cal = WorkCalendar("Europe/Moscow", "mon 10:00-19:00; tue-fri 09:00-18:00", country="RU")
-    assert cal.hours_on(date(2025, 11, 1)) == [(600, 1140)]
+    assert cal.hours_on(date(2025, 11, 1)) == [(600, 1080)]
     assert cal.hours_on(date(2025, 11, 3)) == []
     assert cal.add(msk(2025, 10, 31, 17, 30), 60) == msk(2025, 11, 1, 10, 30)
     # ...unless an explicit extra workday says otherwise
