@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailConfig(AppConfig):
+    name = "agencydesk.integrations.email"
+    label = "email"
+    verbose_name = _("E-mail")
+
+    def ready(self) -> None:
+        from agencydesk.commitments.clock import TICKS
+        from agencydesk.integrations.email.adapter import EmailAdapter
+        from agencydesk.integrations.email.tasks import email_tick
+        from agencydesk.outbox.adapters import register_adapter
+
+        # Client messages by e-mail: one more adapter of the one outbox.
+        register_adapter("email", EmailAdapter())
+        # Every worker's clock hands the mailboxes due for a poll to a worker (one at a time each).
+        TICKS.append(email_tick)
