@@ -18,8 +18,8 @@ from agencydesk.integrations.email.parsing import ParsedMail
 BULK_PRECEDENCE = {"bulk", "list", "junk"}
 # Subjects of out-of-office replies, in the languages of the agency's clients.
 _OUT_OF_OFFICE = re.compile(
-    r"(?i)out of (the )?office|automatic reply|autoreply|auto-reply|away from|on vacation|"
-    r"vacation|absent|отсутств|в отпуске|автоответ|автоматический ответ|нет на месте|"
+    r"(?i)out of (the )?office|automatic reply|away from|on vacation|"
+    r"vacation|absent|отсутств|в отпуске|автоматический ответ|нет на месте|"
     r"відсутн|у відпустці|автовідповідь|автоматична відповідь|отсъств|в отпуск|автоматичен отговор"
 )
 _DAEMON = re.compile(r"(?i)^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@")
