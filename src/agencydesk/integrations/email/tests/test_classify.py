@@ -131,7 +131,6 @@ def test_an_auto_reply_never_answers_a_follow_up(plain_mailbox, client_acme, am)
 
 def test_our_own_message_coming_back_is_a_loop(plain_mailbox, client_acme, am):
     from agencydesk.integrations.email.adapter import build
-
     from agencydesk.messaging.services import message_send
 
     outbox = message_send(client=client_acme, text="Привет", by=am, at=WHEN)
