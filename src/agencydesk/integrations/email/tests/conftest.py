@@ -80,3 +80,28 @@ def client_acme(db, am):
     )
     ContactFactory(client=client, name="Алексей Громов", email="gromov@acme.test")
     return client
+
+
+@pytest.fixture
+def plain_mailbox(db):
+    """A mailbox whose servers are never called (mail is stored directly)."""
+    from django.utils import timezone
+
+    from agencydesk.integrations.email.services import mailbox_save
+
+    return mailbox_save(
+        mailbox=None,
+        values={
+            "name": "Offline",
+            "imap_host": "127.0.0.1",
+            "imap_port": 1,
+            "imap_security": "none",
+            "username": "u",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": 1,
+            "smtp_security": "none",
+            "from_address": "desk@agency.test",
+        },
+        password="pw-not-used",
+        at=timezone.now(),
+    )

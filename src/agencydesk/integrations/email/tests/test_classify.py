@@ -24,30 +24,6 @@ YANDEX = {"X-Autoreply": "yes", "Auto-Submitted": "auto-replied"}
 MAILRU = {"X-Autorespond": "Re: Макет баннера", "Precedence": "auto_reply"}
 
 
-@pytest.fixture
-def plain_mailbox(db):
-    from django.utils import timezone
-
-    from agencydesk.integrations.email.services import mailbox_save
-
-    return mailbox_save(
-        mailbox=None,
-        values={
-            "name": "Offline",
-            "imap_host": "127.0.0.1",
-            "imap_port": 1,
-            "imap_security": "none",
-            "username": "u",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": 1,
-            "smtp_security": "none",
-            "from_address": "desk@agency.test",
-        },
-        password="pw-not-used",
-        at=timezone.now(),
-    )
-
-
 def _store(box, raw):
     return email_store(mailbox=box, raw=raw, uid=None, at=WHEN).email
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from agencydesk.integrations.email.inbound import email_store
 from agencydesk.integrations.email.models import EmailAttachment
 from agencydesk.integrations.email.tests.mails import WHEN, mail
-from agencydesk.integrations.email.tests.test_classify import plain_mailbox  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +94,7 @@ def test_attachments_are_records_downloaded_through_the_desk(
     assert client.get(url).status_code == 404
 
 
-def test_quoted_text_is_folded_away(plain_mailbox, client_acme):  # noqa: F811
+def test_quoted_text_is_folded_away(plain_mailbox, client_acme):
     body = (
         "Thanks, approved.\n\n"
         "On Mon, 9 Mar 2026 at 10:00, Olga <olga@agency.test> wrote:\n"
@@ -108,7 +107,7 @@ def test_quoted_text_is_folded_away(plain_mailbox, client_acme):  # noqa: F811
     assert "Here is the banner" in email.quoted
 
 
-def test_malformed_mime_is_kept_raw_with_a_warning(plain_mailbox, client_acme):  # noqa: F811
+def test_malformed_mime_is_kept_raw_with_a_warning(plain_mailbox, client_acme):
     raw = (
         b"From: gromov@acme.test\r\nSubject: broken\r\nMessage-ID: <broken@acme.test>\r\n"
         b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="never-closed"\r\n\r\n'
