@@ -174,3 +174,34 @@ def test_the_correction_page_is_for_who_may_see_the_client(plain_mailbox, client
     assert client.post(url, {"classification": "human"}).status_code == 404
     client.force_login(am)
     assert client.post(url, {"classification": "human"}).status_code == 302
+
+
+def test_the_timeline_shows_the_classification_and_the_folded_quote(
+    plain_mailbox, client_acme, am, client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    _store(
+        plain_mailbox,
+        mail(
+            message_id="t1@acme.test",
+            subject="Out of Office",
+            body="Back on 20.03.2026",
+            headers=GMAIL,
+        ),
+    )
+    _store(
+        plain_mailbox,
+        mail(
+            message_id="t2@acme.test",
+            body="Ok.\n\nOn Mon, 9 Mar 2026, Olga <o@agency.test> wrote:\n> old text\n",
+        ),
+    )
+    client.force_login(am)
+    page = client.get(reverse("messaging:timeline", args=[client_acme.pk])).content.decode()
+    assert "Out of office" in page or "Нет на месте" in page
+    assert "old text" in page and "<details>" in page
+    assert (
+        reverse("email:classification", args=[Message.objects.get(external_id="t1@acme.test").pk])
+        in page
+    )
