@@ -208,3 +208,51 @@ def test_cli_adds_a_mailbox_reading_the_password_from_the_environment(db, monkey
         )
         == 2
     )
+
+
+def test_the_composer_confirms_a_telegram_agreement_by_e_mail(
+    mailbox, smtp, client_acme, am, client
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from agencydesk.messaging.services import conversation_for
+
+    telegram = conversation_for(
+        client=client_acme, channel="telegram", key="main", at=timezone.now()
+    )
+    client.force_login(am)
+    answer = client.post(
+        reverse("messaging:send", args=[client_acme.pk]),
+        {
+            "conversation": telegram.pk,
+            "text": "Сдаём макет в пятницу",
+            "answers_questions": "on",
+            "confirm_by_email": "on",
+        },
+    )
+    assert answer.status_code == 302
+    confirmation = OutboundMessage.objects.get(channel="email")
+    assert "Сдаём макет в пятницу" in confirmation.message.text
+    assert confirmation.message.text.startswith("Письменно подтверждаем")
+    assert _deliver(confirmation) == "sent"
+    assert smtp.parsed()[0]["To"] == "gromov@acme.test"
+
+
+def test_confirming_by_e_mail_without_an_address_sends_neither(mailbox, client_acme, am, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from agencydesk.messaging.services import conversation_for
+
+    client_acme.contacts.update(email="")
+    telegram = conversation_for(
+        client=client_acme, channel="telegram", key="main", at=timezone.now()
+    )
+    client.force_login(am)
+    answer = client.post(
+        reverse("messaging:send", args=[client_acme.pk]),
+        {"conversation": telegram.pk, "text": "Сдаём макет", "confirm_by_email": "on"},
+    )
+    assert answer.status_code == 200
+    assert not OutboundMessage.objects.exists()
