@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from agencydesk.integrations.email.choices import InboundState, SendOutcome
 from agencydesk.integrations.email.connections import smtp_open
 from agencydesk.integrations.email.inbound import suppressed, thread_marker
-from agencydesk.integrations.email.models import EmailSend, InboundEmail, Mailbox
+from agencydesk.integrations.email.models import EmailNotice, EmailSend, InboundEmail, Mailbox
 from agencydesk.messaging.channels import LoggedChannel
+from agencydesk.messaging.models import OutboundMessage
 from agencydesk.outbox.adapters import (
     Failure,
     MaybeDelivered,
@@ -34,9 +35,10 @@ from agencydesk.outbox.adapters import (
     TemporaryFailure,
     channel_failure,
 )
+from agencydesk.outbox.models import OutboxRow
 
 if TYPE_CHECKING:
-    from agencydesk.messaging.models import Conversation, OutboundMessage
+    from agencydesk.messaging.models import Conversation
 
 
 def ambiguous_reason() -> str:
@@ -160,24 +162,63 @@ def _logged(row: OutboundMessage) -> bool:
     return not Mailbox.objects.filter(is_active=True).exists()
 
 
+def _owner(row: OutboxRow) -> dict[str, OutboxRow]:
+    """Which column of a delivery points at ``row``."""
+    return {"notice": row} if isinstance(row, EmailNotice) else {"outbox": row}
+
+
+def build_notice(row: EmailNotice, mailbox: Mailbox) -> tuple[EmailMessage, EmailSend]:
+    """A mail of the desk to a colleague (the digest): plain text and HTML, marked automatic."""
+    domain = mailbox.from_address.rpartition("@")[2] or "agencydesk.invalid"
+    message_id = f"ad.{row.idempotency_key.hex}@{domain}"
+    mail = EmailMessage()
+    mail["From"] = formataddr(
+        (mailbox.from_name or str(settings.AGENCY_NAME), mailbox.from_address)
+    )
+    mail["To"] = row.to
+    mail["Subject"] = row.subject
+    mail["Date"] = format_datetime(timezone.now())
+    mail["Message-ID"] = f"<{message_id}>"
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(row.text + "\n")
+    mail.add_alternative(_html(row.text, str(settings.AGENCY_NAME)), subtype="html")
+    send = EmailSend(
+        notice=row,
+        mailbox=mailbox,
+        message_id=message_id,
+        recipients=row.to,
+        subject=row.subject[:500],
+        reserved_at=timezone.now(),
+    )
+    return mail, send
+
+
 class EmailAdapter:
-    """Delivers client e-mail through the conversation's mailbox by SMTP."""
+    """Delivers client e-mail through the conversation's mailbox by SMTP, and the desk's own notices."""
 
     name = "email"
 
-    def send(self, row: OutboundMessage) -> str:
-        earlier = EmailSend.objects.filter(outbox=row).first()
+    def send(self, row: OutboxRow) -> str:
+        owner = _owner(row)
+        earlier = EmailSend.objects.filter(**owner).first()
         if earlier is not None and earlier.outcome == SendOutcome.SENT:
             return earlier.message_id
         if earlier is not None and earlier.outcome == SendOutcome.PENDING:
             raise MaybeDelivered(ambiguous_reason())
-        if _logged(row) and earlier is None:
-            return LoggedChannel().send(row)
-        latest, _ids = _thread(row.message.conversation)
-        mailbox = mailbox_for(row.message.conversation, latest)
-        if mailbox is None:
-            raise PermanentFailure(_("No active mailbox to send from."))
-        mail, send = build(row, mailbox)
+        if isinstance(row, EmailNotice):
+            mailbox = Mailbox.objects.filter(is_active=True).order_by("pk").first()
+            if mailbox is None:
+                raise PermanentFailure(_("No active mailbox to send from."))
+            mail, send = build_notice(row, mailbox)
+        else:
+            assert isinstance(row, OutboundMessage)
+            if _logged(row) and earlier is None:
+                return LoggedChannel().send(row)
+            latest, _ids = _thread(row.message.conversation)
+            mailbox = mailbox_for(row.message.conversation, latest)
+            if mailbox is None:
+                raise PermanentFailure(_("No active mailbox to send from."))
+            mail, send = build(row, mailbox)
         if earlier is not None:  # an earlier attempt was refused before sending: the same id again
             send.pk, send.message_id = earlier.pk, earlier.message_id
             del mail["Message-ID"]
@@ -185,6 +226,9 @@ class EmailAdapter:
         send.outcome = SendOutcome.PENDING
         send.error = ""
         send.save()
+        return self._deliver(send, mail, mailbox)
+
+    def _deliver(self, send: EmailSend, mail: EmailMessage, mailbox: Mailbox) -> str:
         try:
             server = smtp_open(mailbox)
         except (OSError, smtplib.SMTPException) as exc:
@@ -231,10 +275,12 @@ class EmailAdapter:
             return Failure.final(f"{ambiguous_reason()} ({exc})")
         return channel_failure(exc)
 
-    def reconcile(self, row: OutboundMessage) -> str | None:
-        send = EmailSend.objects.filter(outbox=row).first()
+    def reconcile(self, row: OutboxRow) -> str | None:
+        send = EmailSend.objects.filter(**_owner(row)).first()
         if send is None:
-            return LoggedChannel().reconcile(row) if _logged(row) else None
+            if isinstance(row, OutboundMessage) and _logged(row):
+                return LoggedChannel().reconcile(row)
+            return None
         if send.outcome == SendOutcome.FAILED:
             return None
         if send.outcome == SendOutcome.SENT:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from agencydesk.integrations.email.models import (
+    EmailNotice,
     EmailSend,
     InboundEmail,
     Mailbox,
@@ -15,6 +16,10 @@ class MailboxAdmin(admin.ModelAdmin):
     list_display = ("name", "from_address", "imap_host", "smtp_host", "is_active", "last_polled_at")
     exclude = ("password_encrypted",)
     readonly_fields = ("uidvalidity", "last_uid", "lease_owner", "lease_until", "last_error")
+
+    def has_add_permission(self, request) -> bool:
+        # A mailbox needs its password, which only the E-mail page (or the CLI) takes.
+        return False
 
 
 @admin.register(InboundEmail)
@@ -42,3 +47,10 @@ class SenderRuleAdmin(admin.ModelAdmin):
 class SuppressionAdmin(admin.ModelAdmin):
     list_display = ("address", "reason", "created_at")
     raw_id_fields = ("bounce", "contact")
+
+
+@admin.register(EmailNotice)
+class EmailNoticeAdmin(admin.ModelAdmin):
+    list_display = ("subject", "to", "state", "send_after", "sent_at")
+    list_filter = ("state",)
+    raw_id_fields = ("user",)

@@ -12,6 +12,7 @@ from agencydesk.integrations.email.choices import (
     SendOutcome,
 )
 from agencydesk.messaging.models import Message, OutboundMessage
+from agencydesk.outbox.models import OutboxRow
 
 # Bounds on what one e-mail may bring in (larger parts are listed, not kept).
 MAX_RAW_BYTES = 25 * 1024 * 1024
@@ -167,6 +168,16 @@ class EmailSend(models.Model):
     outbox = models.OneToOneField(
         OutboundMessage,
         verbose_name=_("outbound message"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="email_send",
+    )
+    notice = models.OneToOneField(
+        "EmailNotice",
+        verbose_name=_("notice"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="email_send",
     )
@@ -252,3 +263,34 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class EmailNotice(OutboxRow):
+    """A mail of the desk to one of the agency (the daily digest of Today): a table of the one outbox.
+
+    ``key`` makes each notice unique (one digest per person and day), so a
+    clock that ticks twice, or in several workers, never queues it twice.
+    """
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.CASCADE,
+        related_name="email_notices",
+    )
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("e-mail notice")
+        verbose_name_plural = _("e-mail notices")
+        ordering = ["send_after", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+    @property
+    def outbox_channel(self) -> str:
+        return "email"

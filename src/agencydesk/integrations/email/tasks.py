@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from django_tasks import task
 
-from agencydesk.core.queues import DEFAULT
-from agencydesk.integrations.email.models import Mailbox
+from agencydesk.core.queues import DEFAULT, URGENT
+from agencydesk.integrations.email.models import EmailNotice, Mailbox
 from agencydesk.integrations.email.poller import POLL_EVERY, mailbox_poll
+from agencydesk.outbox.services import outbox_deliver
 
 
 @task(queue_name=DEFAULT)
@@ -35,3 +37,9 @@ def email_tick(*, now: datetime) -> dict[str, int]:
             mailbox_poll_task.enqueue(pk)
             handed += 1
     return {"mailboxes_polled": handed}
+
+
+@task(queue_name=URGENT)
+def notice_send(notice_id: int) -> str:
+    """Send one of the desk's own e-mails (a digest) if it is due; returns its state afterwards."""
+    return outbox_deliver(model=EmailNotice, pk=notice_id, now=timezone.now())

@@ -256,3 +256,32 @@ def test_confirming_by_e_mail_without_an_address_sends_neither(mailbox, client_a
     )
     assert answer.status_code == 200
     assert not OutboundMessage.objects.exists()
+
+
+def test_the_daily_digest_goes_by_e_mail_once_a_day_in_the_persons_language(
+    mailbox, smtp, client_acme, am
+):
+    import time_machine
+
+    from agencydesk.integrations.email.digest import digests_queue
+    from agencydesk.integrations.email.models import EmailNotice
+    from agencydesk.integrations.email.tasks import notice_send  # noqa: F401 (registered)
+
+    am.email, am.language, am.timezone = "olga@agency.test", "ru", "Europe/Moscow"
+    am.save()
+    with time_machine.travel("2026-03-10 05:00:00+00:00", tick=False):  # 08:00 in Moscow
+        from django.utils import timezone
+
+        assert digests_queue(now=timezone.now())["email_digests"] == 0
+    with time_machine.travel("2026-03-10 06:30:00+00:00", tick=False):  # 09:30 in Moscow
+        from django.utils import timezone
+
+        now = timezone.now()
+        assert digests_queue(now=now)["email_digests"] >= 1
+        assert digests_queue(now=now)["email_digests"] == 0
+        notice = EmailNotice.objects.get(user=am)
+        assert outbox_deliver(model=EmailNotice, pk=notice.pk, now=now) == "sent"
+    sent = [m for m in smtp.parsed() if m["To"] == "olga@agency.test"]
+    assert len(sent) == 1
+    assert sent[0]["Auto-Submitted"] == "auto-generated"
+    assert "Доброе утро" in sent[0].get_body(("plain",)).get_content()
