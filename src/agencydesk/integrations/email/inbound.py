@@ -14,7 +14,7 @@ import hmac
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,7 +24,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
+from agencydesk.calendars.selectors import calendar_engine, client_calendar, next_allowed_moment
 from agencydesk.clients.models import Client, Contact
+from agencydesk.commitments.choices import ACTIVE_STATES
+from agencydesk.commitments.models import Commitment
 from agencydesk.integrations.email.choices import Classification, InboundState
 from agencydesk.integrations.email.classify import Verdict, classify, is_permanent
 from agencydesk.integrations.email.models import (
@@ -37,7 +40,7 @@ from agencydesk.integrations.email.models import (
     Suppression,
 )
 from agencydesk.integrations.email.parsing import ParsedMail, parse
-from agencydesk.messaging.choices import Direction, MessageKind, Source
+from agencydesk.messaging.choices import CALL, FOLLOW_UP, Direction, MessageKind, Source
 from agencydesk.messaging.models import Conversation, Message
 from agencydesk.messaging.services import message_record
 from agencydesk.outbox.states import OutboxState
@@ -252,8 +255,27 @@ def email_place(
     InboundEmail.objects.filter(pk=email.pk).update(
         record=row, client=client, state=InboundState.RECORDED
     )
+    if verdict.classification == Classification.OUT_OF_OFFICE and verdict.return_date:
+        follow_ups_wait(client=client, until=verdict.return_date)
     email.record, email.client, email.state = row, client, InboundState.RECORDED
     return True
+
+
+def follow_ups_wait(*, client: Client, until: date) -> int:
+    """The client is away: follow-ups and calls to them wait (in Today and in the clock) for their return."""
+    engine = calendar_engine(client_calendar(client))
+    back = next_allowed_moment(
+        engine, datetime.combine(until, time.min, tzinfo=engine.tz), weekends_allowed=False
+    )
+    waiting = Commitment.objects.filter(
+        client=client, kind__in=[FOLLOW_UP, CALL], state__in=ACTIVE_STATES, visible_from__lt=back
+    )
+    moved = waiting.update(visible_from=back)
+    waiting_action = Commitment.objects.filter(
+        client=client, kind__in=[FOLLOW_UP, CALL], state__in=ACTIVE_STATES, action_at__lt=back
+    )
+    waiting_action.update(action_at=back)
+    return moved
 
 
 def _reader_language(client: Client) -> str:

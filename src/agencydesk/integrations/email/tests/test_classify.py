@@ -105,6 +105,26 @@ def test_an_auto_reply_never_answers_a_follow_up(plain_mailbox, client_acme, am)
     assert follow_up.state in ("open", "due")
 
 
+def test_follow_ups_wait_for_the_return_date_of_an_out_of_office(plain_mailbox, client_acme, am):
+    from agencydesk.messaging.services import message_send
+
+    outbox = message_send(
+        client=client_acme, text="Ждём ответ", by=am, at=WHEN, awaiting_client=True
+    )
+    follow_up = outbox.message.commitments.get(kind="follow_up")
+    _store(
+        plain_mailbox,
+        mail(
+            message_id="away@acme.test",
+            subject="Out of Office",
+            body="Back on 20.03.2026.",
+            headers=GMAIL,
+        ),
+    )
+    follow_up.refresh_from_db()
+    assert follow_up.visible_from.date() >= date(2026, 3, 20)
+
+
 def test_our_own_message_coming_back_is_a_loop(plain_mailbox, client_acme, am):
     from agencydesk.integrations.email.adapter import build
     from agencydesk.messaging.services import message_send
