@@ -157,3 +157,16 @@ def test_a_second_poller_waits_while_the_first_holds_the_lease(mailbox, dovecot,
     assert not InboundEmail.objects.exists()
     Mailbox.objects.filter(pk=mailbox.pk).update(lease_until=None)
     assert mailbox_poll(mailbox=mailbox, owner="worker-2") == 1
+
+
+def test_the_desks_clock_polls_a_mailbox_due_and_not_again_within_the_minute(
+    mailbox, dovecot, client_acme
+):
+    from django.utils import timezone
+
+    from agencydesk.integrations.email.tasks import email_tick
+
+    dovecot.deliver(mail(message_id="tick@acme.test"))
+    assert email_tick(now=timezone.now()) == {"mailboxes_polled": 1}
+    assert InboundEmail.objects.filter(message_id="tick@acme.test").exists()
+    assert email_tick(now=timezone.now()) == {"mailboxes_polled": 0}
