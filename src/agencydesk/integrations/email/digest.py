@@ -23,12 +23,19 @@ def digests_queue(*, now: datetime) -> dict[str, int]:
     if not Mailbox.objects.filter(is_active=True).exists():
         return {"email_digests": 0}
     queued = 0
+    due = []
     for user in User.objects.filter(is_active=True).exclude(email="").order_by("pk"):
         local = now.astimezone(_zone(user.timezone))
-        if local.hour < DIGEST_HOUR:
-            continue
-        key = f"digest:{user.pk}:{local.date().isoformat()}"
-        if EmailNotice.objects.filter(key=key).exists():
+        if local.hour >= DIGEST_HOUR:
+            due.append((user, local, f"digest:{user.pk}:{local.date().isoformat()}"))
+    # One query for who already has today's digest, whatever the number of people.
+    done = set(
+        EmailNotice.objects.filter(key__in=[key for _u, _l, key in due]).values_list(
+            "key", flat=True
+        )
+    )
+    for user, local, key in due:
+        if key in done:
             continue
         with translation.override(user.language or "en"):
             subject = _("Today at %(date)s") % {"date": local.date().isoformat()}
