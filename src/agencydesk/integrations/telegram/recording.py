@@ -117,6 +117,7 @@ def record(
         author=author.label[:200],
         author_user=author.user,
         author_contact=author.contact,
+        author_is_label=True,
         topic=services.topic_of(chat, thread_id),
         # A channel broadcasts: nobody there waits for the agency's answer.
         needs_response=False if key in CHANNEL_KEYS else None,
@@ -222,6 +223,7 @@ def event(
         author_contact=services.contact_for(client=client, tg_user=tg_user)
         if tg_user and not agency_user
         else None,
+        author_is_label=True,
         topic=services.topic_of(chat, thread_id),
         kind=MessageKind.EVENT,
         source=Source.TELEGRAM,

@@ -104,6 +104,11 @@ def contact_for(*, client: Client, tg_user: TelegramUser) -> Contact | None:
         return known
     if not tg_user.username:
         return None
+    # The account may have come with the client's contact of its username already
+    # looked up (``inbound._user_upsert``): then a sender we do not know costs nothing.
+    looked_up = getattr(tg_user, "username_contact_of", None) == (client.pk, tg_user.username)
+    if looked_up and tg_user.username_contact_id is None:  # type: ignore[attr-defined]
+        return None
     contact = client.contacts.filter(telegram_username__iexact=tg_user.username).first()
     if contact is not None:
         # Remember the id: a username can change, the id cannot.
