@@ -144,7 +144,11 @@ service imap-login {{
         except OSError:
             time.sleep(0.1)
     server = Dovecot(root=root, port=port, process=process)
-    server.imap().logout()
+    try:
+        server.imap().logout()
+    except Exception:
+        server.stop()  # never leave a server running that the tests cannot use
+        raise
     return server
 
 
