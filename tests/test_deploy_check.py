@@ -22,6 +22,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "desk.agency.example",
         "AGENCYDESK_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "AGENCYDESK_MAILBOX_KEY": "dGVzdC1tYWlsYm94LWtleS0wMTIzNDU2Nzg5YWJjZGU=",
         **extra,
     }
     # The browser tests of this same run set it for themselves; production never does.
@@ -45,6 +46,14 @@ def test_check_deploy_has_no_warnings(tmp_path):
     done = _check_deploy(env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_production_refuses_to_start_without_the_mailbox_key(tmp_path):
+    env = _production_env(tmp_path, WEB_TRUSTED_PROXY="127.0.0.1")
+    env.pop("AGENCYDESK_MAILBOX_KEY")
+    done = _check_deploy(env)
+    assert done.returncode != 0
+    assert "AGENCYDESK_MAILBOX_KEY must be set in production" in done.stderr
 
 
 def test_check_deploy_warns_when_no_proxy_is_trusted(tmp_path):

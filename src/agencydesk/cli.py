@@ -1,4 +1,4 @@
-"""The ``agencydesk`` command: demo, serve, worker, token, import, export, telegram, manage."""
+"""The ``agencydesk`` command: demo, serve, worker, token, import, export, telegram, email, manage."""
 
 from __future__ import annotations
 
@@ -102,6 +102,29 @@ def build_parser() -> argparse.ArgumentParser:
     tg_sub.add_parser("delete-webhook", help="stop the webhook (needed before polling)")
     tg_sub.add_parser("tick", help="queue alerts and digests, resend due notices (for cron)")
 
+    mail = sub.add_parser("email", help="e-mail: mailboxes and IMAP polling")
+    mail_sub = mail.add_subparsers(dest="email_command", required=True, metavar="ACTION")
+    box = mail_sub.add_parser("mailbox", help="the agency's mailboxes")
+    box_sub = box.add_subparsers(dest="mailbox_command", required=True, metavar="ACTION")
+    add = box_sub.add_parser("add", help="add a mailbox (what the mailbox page does)")
+    add.add_argument("name")
+    add.add_argument("--imap-host", required=True)
+    add.add_argument("--imap-port", type=int, required=True)
+    add.add_argument("--imap-security", choices=["ssl", "starttls", "none"], default="ssl")
+    add.add_argument("--user", required=True)
+    add.add_argument(
+        "--password-env",
+        required=True,
+        metavar="VAR",
+        help="environment variable with the password",
+    )
+    add.add_argument("--smtp-host", required=True)
+    add.add_argument("--smtp-port", type=int, required=True)
+    add.add_argument("--smtp-security", choices=["ssl", "starttls", "none"], default="ssl")
+    add.add_argument("--from", dest="from_address", required=True, metavar="ADDRESS")
+    mail_poll = mail_sub.add_parser("poll", help="poll every mailbox (once, or until stopped)")
+    mail_poll.add_argument("--once", action="store_true", help="one round, then exit")
+
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -124,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": cmd_import,
         "export": cmd_export,
         "telegram": cmd_telegram,
+        "email": cmd_email,
     }[args.command]
     try:
         return handler(args)
@@ -461,6 +485,51 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     except ApiError as exc:
         console.print(f"[red]Telegram: {exc}[/red]")
         return 1
+
+
+def cmd_email(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if args.email_command == "poll":
+        from agencydesk.integrations.email.poller import poll_all, poll_forever
+
+        if args.once:
+            console.print(poll_all())
+            return 0
+        console.print("Polling every mailbox (Ctrl+C to stop)")
+        return poll_forever(once=False)
+    from agencydesk.integrations.email.services import mailbox_save
+
+    password = os.environ.get(args.password_env)
+    if not password:
+        console.print(
+            f"[red]The environment variable {args.password_env} is empty or not set.[/red]"
+        )
+        return 2
+    try:
+        mailbox = mailbox_save(
+            mailbox=None,
+            values={
+                "name": args.name,
+                "imap_host": args.imap_host,
+                "imap_port": args.imap_port,
+                "imap_security": args.imap_security,
+                "username": args.user,
+                "smtp_host": args.smtp_host,
+                "smtp_port": args.smtp_port,
+                "smtp_security": args.smtp_security,
+                "from_address": args.from_address,
+            },
+            password=password,
+            at=timezone.now(),
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            console.print(f"[red]{field}: {' '.join(errors)}[/red]")
+        return 2
+    console.print(f"Mailbox {mailbox.name} added (id {mailbox.pk}).")
+    return 0
 
 
 if __name__ == "__main__":

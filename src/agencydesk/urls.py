@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/", include("agencydesk.clients.urls")),
     path("", include("agencydesk.clients.calendar_urls")),
     path("", include("agencydesk.integrations.telegram.urls")),
+    path("", include("agencydesk.integrations.email.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

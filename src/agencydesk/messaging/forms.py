@@ -29,6 +29,9 @@ class ComposerForm(forms.Form):
         required=False,
         initial=True,
     )
+    confirm_by_email = forms.BooleanField(
+        label=_("Also confirm by e-mail (messenger messages get deleted)"), required=False
+    )
 
     def __init__(self, *args, client=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

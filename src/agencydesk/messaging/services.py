@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
@@ -610,3 +611,29 @@ def acknowledgement_send(*, commitment: Commitment, at: datetime) -> OutboundMes
     )
     commitment_meet(commitment=commitment, at=at, met_by=outbox.message)
     return outbox
+
+
+def confirmation_by_email_send(
+    *, client: Client, text: str, by: User, at: datetime
+) -> OutboundMessage:
+    """Confirm in writing, by e-mail, what was just said in another channel (it may be deleted there)."""
+    contact = client.contacts.exclude(email="").order_by("pk").first()
+    if contact is None:
+        raise ValidationError(
+            {
+                "text": _(
+                    "To confirm by e-mail, give one of the client's contacts an e-mail address."
+                )
+            }
+        )
+    with translation.override(client.language or None):
+        body = _("Confirming in writing what we agreed:\n\n%(text)s") % {"text": text.strip()}
+    conversation = conversation_for(client=client, channel=Channel.EMAIL, key=None, at=at)
+    return message_send(
+        client=client,
+        text=body,
+        by=by,
+        at=at,
+        conversation=conversation,
+        answers_questions=False,
+    )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.commitments.reasons import commitment_reason
 from agencydesk.messaging import selectors, services
-from agencydesk.messaging.choices import TemplateKind
+from agencydesk.messaging.choices import Channel, TemplateKind
 from agencydesk.messaging.forms import ComposerForm, LogForm
 from agencydesk.messaging.models import Message
 
@@ -90,15 +91,24 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     composer = ComposerForm(request.POST, client=client)
     if composer.is_valid():
         try:
-            outbox = services.message_send(
-                client=client,
-                text=composer.cleaned_data["text"],
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                conversation=composer.cleaned_data["conversation"],
-                awaiting_client=composer.cleaned_data["awaiting_client"],
-                answers_questions=composer.cleaned_data["answers_questions"],
-            )
+            # Both or neither: a confirmation that cannot go out keeps the message unsent too.
+            with transaction.atomic():
+                outbox = services.message_send(
+                    client=client,
+                    text=composer.cleaned_data["text"],
+                    by=request.user,  # type: ignore[arg-type]
+                    at=timezone.now(),
+                    conversation=composer.cleaned_data["conversation"],
+                    awaiting_client=composer.cleaned_data["awaiting_client"],
+                    answers_questions=composer.cleaned_data["answers_questions"],
+                )
+                if composer.cleaned_data["confirm_by_email"] and outbox.channel != Channel.EMAIL:
+                    services.confirmation_by_email_send(
+                        client=client,
+                        text=composer.cleaned_data["text"],
+                        by=request.user,  # type: ignore[arg-type]
+                        at=timezone.now(),
+                    )
         except ValidationError as exc:
             composer.add_error("text", exc.messages)
         else:

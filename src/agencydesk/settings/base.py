@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "agencydesk.work",
     "agencydesk.insights",
     "agencydesk.integrations.telegram",
+    "agencydesk.integrations.email",
 ]
 
 MIDDLEWARE = [
@@ -297,3 +298,9 @@ TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"
 TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 # Seconds to wait for Telegram's answer; no answer after sending is the ambiguous case.
 TELEGRAM_TIMEOUT = float(os.environ.get("TELEGRAM_TIMEOUT", "10"))
+
+# E-mail (integrations/email): the Fernet key that encrypts mailbox passwords at
+# rest (required in production; derived from SECRET_KEY elsewhere), and seconds
+# to wait for an IMAP or SMTP server.
+AGENCYDESK_MAILBOX_KEY = os.environ.get("AGENCYDESK_MAILBOX_KEY", "")
+EMAIL_CONNECT_TIMEOUT = float(os.environ.get("EMAIL_CONNECT_TIMEOUT", "20"))

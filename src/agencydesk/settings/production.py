@@ -11,6 +11,11 @@ from .base import env_bool
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
+if not os.environ.get("AGENCYDESK_MAILBOX_KEY"):
+    raise ImproperlyConfigured(
+        "AGENCYDESK_MAILBOX_KEY must be set in production (it encrypts mailbox passwords): "
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
