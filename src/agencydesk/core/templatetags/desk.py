@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms, template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -99,3 +103,13 @@ def icon(name: str, label: str = "") -> str:
         name,
         mark_safe(paths),  # noqa: S308 - the constant paths above
     )
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """``D j M H:i`` in the current time zone, with the year when it is not this year's."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    this_year = timezone.localtime(timezone.now()).year
+    return date_format(local, "D j M H:i" if local.year == this_year else "D j M Y H:i")

@@ -78,3 +78,17 @@ def test_a_director_with_admin_rights_sees_the_back_office(client):
     user.user_permissions.add(Permission.objects.get(codename="view_client"))
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     assert 'href="/admin/"' in client.get("/clients/").content.decode()
+
+
+def test_a_moment_of_another_year_shows_the_year():
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from agencydesk.core.templatetags.desk import moment
+
+    frozen = time_machine.travel(dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC), tick=False)
+    with frozen, timezone.override("Europe/Moscow"):
+        assert moment(dt.datetime(2030, 1, 1, 9, tzinfo=dt.UTC)) == "Tue 1 Jan 2030 12:00"
+        assert moment(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)) == "Tue 1 Dec 12:00"

@@ -455,3 +455,21 @@ def test_a_client_message_in_writing_is_no_touch_by_itself(acme, team):
     inbound(acme, msk(2026, 3, 5, 15, 0), text="Спасибо за новости")
     [kit] = Commitment.objects.filter(client=acme, kind="keep_in_touch", state="open")
     assert kit.start_at == msk(2026, 3, 2, 10, 0)
+
+
+def test_an_answered_question_loses_its_question_badge(acme, team, client):
+    from django.urls import reverse
+
+    asked = inbound(acme, msk(2026, 3, 10, 10, 0), text="Когда будет отчёт?")
+    assert asked.message.is_question
+    client.force_login(team["am"])
+    url = reverse("messaging:timeline", args=[acme.pk])
+    with time_machine.travel(msk(2026, 3, 10, 10, 5), tick=False):
+        page = client.get(url).content.decode()
+        assert 'data-testid="open-question"' in page
+        message_send(
+            client=acme, text="Отчёт будет в пятницу.", by=team["am"], at=msk(2026, 3, 10, 10, 5)
+        )
+        page = client.get(url).content.decode()
+    assert 'data-testid="open-question"' not in page
+    assert 'data-testid="answered-question"' in page
