@@ -19,6 +19,7 @@ from agencydesk.commitments.api import router as commitments_router
 from agencydesk.insights.api import router as insights_router
 from agencydesk.integrations.telegram.api import router as telegram_router
 from agencydesk.messaging.api import router as messaging_router
+from agencydesk.work.api import router as work_router
 
 
 class BearerToken(HttpBearer):
@@ -130,6 +131,7 @@ def _register_routers() -> None:
     api.add_router("/", insights_router)
     api.add_router("/", commitments_router)
     api.add_router("/", telegram_router)
+    api.add_router("/", work_router)
 
 
 _register_routers()

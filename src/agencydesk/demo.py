@@ -28,6 +28,7 @@ from agencydesk.clients.models import (
 )
 from agencydesk.clients.services import client_create
 from agencydesk.demo_messages import demo_conversations
+from agencydesk.demo_work import demo_work
 from agencydesk.integrations.telegram.demo import demo_telegram
 
 if TYPE_CHECKING:
@@ -420,6 +421,7 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
         for item in plan:
             load_one(*item)
         _conversations(created, now)
+        _work(created, users, now)
         demo_telegram(now=now)
         return len(created)
     from rich.progress import Progress
@@ -434,6 +436,7 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
     console.print("Playing three weeks of conversations through the rules…")
     with console.status("Conversations…"):
         messages = _conversations(created, now)
+        _work(created, users, now)
         demo_telegram(now=now)
     console.print(
         f"Demo agency ready: {len(plan)} clients ({len(created)} new), {len(users)} people, "
@@ -452,3 +455,13 @@ def _conversations(names: list[str], now: datetime) -> int:
     )
     with transaction.atomic():  # one commit: minutes faster on SQLite
         return demo_conversations(clients=clients, now=now)
+
+
+def _work(names: list[str], users: dict[str, User], now: datetime) -> int:
+    clients = list(
+        Client.objects.filter(name__in=names)
+        .select_related("account_manager", "backup_manager", "calendar")
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        return demo_work(clients=clients, users=users, now=now)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("agencydesk.insights.urls")),
     path("", include("agencydesk.commitments.urls")),
     path("", include("agencydesk.messaging.urls")),
+    path("", include("agencydesk.work.urls")),
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),
     path("", include("agencydesk.clients.calendar_urls")),

@@ -77,12 +77,14 @@ from agencydesk.calendars._timeline import (
     build_year,
     check_place,
     holiday_year,
+    year_bounds,
     years_around,
 )
 
 __all__ = ["WorkCalendar", "format_intervals", "parse_hours", "parse_intervals", "validate_hours"]
 
 Minutes = int | float | timedelta | np.number[Any] | np.timedelta64
+MIN_US = year_bounds(MIN_YEAR, MIN_YEAR)[0]
 
 
 class WorkCalendar:
@@ -289,6 +291,46 @@ class WorkCalendar:
             if j < len(tl.starts) and tl.starts[j] < tl.hi:
                 return moment(tl.starts[j], self.tz)
             tl = self._grow_forward(0)
+
+    def subtract(self, end: datetime, minutes: Minutes) -> datetime:
+        """The latest moment ``T <= end`` with ``between(T, end) == minutes``: counting back.
+
+        For "a buffer before the deadline" (an internal review two business
+        hours before a delivery). Landing on an opening moment returns it
+        (Tue 11:00 - 2 h with opening at 09:00 is Tue 09:00, not Mon 18:00).
+        """
+        d = amount(minutes)
+        if d == 0:
+            return end.astimezone(self.tz)
+        u = instant(end)
+        span = max(d * 4, 30 * 86_400_000_000)
+        while True:
+            lo = max(u - span, MIN_US)
+            tl = self._timeline(lo, u)
+            target = tl.position(u) - d
+            first = tl.position(tl.lo)
+            if target >= first or tl.first_year <= MIN_YEAR:
+                break
+            span *= 2
+        if target < 0 or not tl.starts:
+            raise ValueError(f"business time runs before the year {MIN_YEAR}")
+        i = bisect_right(tl.cum, target) - 1
+        return moment(tl.starts[i] + target - tl.cum[i], self.tz)
+
+    def last_close(self, t: datetime) -> datetime:
+        """``t`` itself when open or at a closing moment, else the last closing moment before it."""
+        u = instant(t)
+        span = 30 * 86_400_000_000
+        while True:
+            tl = self._timeline(max(u - span, MIN_US), u)
+            i = bisect_right(tl.starts, u) - 1
+            if i >= 0 and u <= tl.ends[i]:
+                return t.astimezone(self.tz)
+            if i >= 0:
+                return moment(tl.ends[i], self.tz)
+            if tl.first_year <= MIN_YEAR:
+                raise ValueError(f"no working time before {t.isoformat()}")
+            span *= 2
 
     # --- vectorised API ---------------------------------------------------------
 

@@ -190,3 +190,18 @@ def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int
     rather than landing on the closing moment itself.
     """
     return engine.next_open(engine.add(sent_at, minutes))
+
+
+def within_hours(engine: WorkCalendar, at: datetime) -> bool:
+    """Whether ``at`` is inside working hours, a closing moment included ("by 18:00")."""
+    return engine.last_close(at) == at
+
+
+def nearest_within_hours(engine: WorkCalendar, at: datetime) -> tuple[datetime, datetime]:
+    """The nearest moments inside working hours before and after ``at`` (a closing, an opening)."""
+    return engine.last_close(at), engine.next_open(at)
+
+
+def buffer_before(engine: WorkCalendar, end: datetime, minutes: int) -> datetime:
+    """``minutes`` of business time before ``end``: an internal deadline ahead of a client's one."""
+    return engine.subtract(end, minutes)

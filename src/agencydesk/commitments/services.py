@@ -7,7 +7,7 @@ causes them, without a savepoint of their own: if one fails, the event fails.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
@@ -42,47 +42,52 @@ def _audit(
     )
 
 
-def commitment_build(
-    *,
-    kind: str,
-    subject: models.Model,
-    client: Client,
-    owner: User | None,
-    calendar: BusinessCalendar,
-    start_at: datetime,
-    minutes: int,
-    at: datetime,
-    reason_params: dict[str, Any] | None = None,
-    due_at: datetime | None = None,
-    visible_from: datetime | None = None,
-    action_at: datetime | None = None,
-    step: int = 0,
-) -> Commitment:
+class CommitmentTerms(TypedDict):
+    """What a commitment is opened with; the keys :func:`commitment_build` and
+    :func:`commitment_open` take, declared once."""
+
+    kind: str
+    subject: models.Model
+    client: Client
+    owner: User | None
+    calendar: BusinessCalendar
+    start_at: datetime
+    minutes: int
+    at: datetime
+    reason_params: NotRequired[dict[str, Any] | None]
+    due_at: NotRequired[datetime | None]
+    visible_from: NotRequired[datetime | None]
+    action_at: NotRequired[datetime | None]
+    step: NotRequired[int]
+
+
+def commitment_build(**terms: Unpack[CommitmentTerms]) -> Commitment:
     """A validated, unsaved commitment of ``kind`` about ``subject``, due ``minutes`` business
     minutes after ``start_at`` in ``calendar``; :func:`commitments_save` opens it.
 
     Commitments counted in calendar days pass ``minutes=0`` and their own ``due_at``.
     """
+    kind, subject, calendar = terms["kind"], terms["subject"], terms["calendar"]
     spec = KINDS.get(kind)
     if spec is None or spec.subject != subject._meta.label_lower:
         raise ValueError(f"a {kind!r} commitment cannot be about a {subject._meta.label_lower}")
-    if due_at is None:
-        due_at = calendar_engine(calendar).add(start_at, minutes)
+    start_at, minutes = terms["start_at"], terms["minutes"]
+    due_at = terms.get("due_at") or calendar_engine(calendar).add(start_at, minutes)
     commitment = Commitment(
         kind=kind,
-        client=client,
-        owner=owner,
+        client=terms["client"],
+        owner=terms["owner"],
         calendar=calendar,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         start_at=start_at,
         business_minutes=minutes,
         due_at=due_at,
-        visible_from=visible_from or start_at,
-        action_at=action_at,
-        opened_at=at,
-        step=step,
-        reason_params=reason_params or {},
+        visible_from=terms.get("visible_from") or start_at,
+        action_at=terms.get("action_at"),
+        opened_at=terms["at"],
+        step=terms.get("step", 0),
+        reason_params=terms.get("reason_params") or {},
     )
     full_clean_loaded(commitment)
     return commitment
@@ -122,40 +127,9 @@ def commitments_save(
     return commitments
 
 
-def commitment_open(
-    *,
-    kind: str,
-    subject: models.Model,
-    client: Client,
-    owner: User | None,
-    calendar: BusinessCalendar,
-    start_at: datetime,
-    minutes: int,
-    at: datetime,
-    reason_params: dict[str, Any] | None = None,
-    due_at: datetime | None = None,
-    visible_from: datetime | None = None,
-    action_at: datetime | None = None,
-    step: int = 0,
-    by: User | None = None,
-) -> Commitment:
+def commitment_open(*, by: User | None = None, **terms: Unpack[CommitmentTerms]) -> Commitment:
     """Open one commitment (see :func:`commitment_build`), audited."""
-    built = commitment_build(
-        kind=kind,
-        subject=subject,
-        client=client,
-        owner=owner,
-        calendar=calendar,
-        start_at=start_at,
-        minutes=minutes,
-        at=at,
-        reason_params=reason_params,
-        due_at=due_at,
-        visible_from=visible_from,
-        action_at=action_at,
-        step=step,
-    )
-    return commitments_save([built], at=at, by=by)[0]
+    return commitments_save([commitment_build(**terms)], at=terms["at"], by=by)[0]
 
 
 def _business_minutes(commitment: Commitment, a: datetime, b: datetime) -> float:

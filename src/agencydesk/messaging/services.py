@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
@@ -81,6 +81,45 @@ def conversation_for(
     return conversation
 
 
+def _conversation_touched(
+    *, client: Client, channel: str, key: str | None, at: datetime, topic: str, sent_at: datetime
+) -> Conversation:
+    """The conversation of a new message, its last moment moved to ``sent_at`` if that is later.
+
+    Finding the thread and moving its last moment is one statement
+    (``UPDATE … RETURNING``): every message costs it, so ingest pays one
+    round trip, not two. The update runs in the caller's transaction and is
+    rolled back with it when the message turns out to be a repeat.
+    """
+    external_key = key or "main"
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(f"{f.column}") for f in Conversation._meta.concrete_fields
+    )
+    moment = connection.ops.adapt_datetimefield_value(sent_at)
+    # Only the model's own quoted names are formatted in; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET last_message_at = CASE WHEN last_message_at IS NULL "  # noqa: S608
+        "OR last_message_at < %s THEN %s ELSE last_message_at END "
+        f"WHERE client_id = %s AND channel = %s AND external_key = %s RETURNING {columns}"
+    )
+    found = list(Conversation.objects.raw(sql, [moment, moment, client.pk, channel, external_key]))
+    if found:
+        return found[0]
+    conversation, created = Conversation.objects.get_or_create(
+        client=client,
+        channel=channel,
+        external_key=external_key,
+        defaults={"created_at": at, "topic": topic, "last_message_at": sent_at},
+    )
+    if not created and (
+        conversation.last_message_at is None or sent_at > conversation.last_message_at
+    ):
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
+        conversation.last_message_at = sent_at
+    return conversation
+
+
 def _author(client: Client, author: str, *, inbound: bool) -> tuple[Contact | None, User | None]:
     """Who wrote: a contact of the client for inbound messages, a person of the agency for outbound."""
     if not author:
@@ -113,6 +152,7 @@ def message_record(
     author: str = "",
     author_user: User | None = None,
     author_contact: Contact | None = None,
+    author_is_label: bool = False,
     attachments: list[str] | None = None,
     needs_response: bool | None = None,
     awaiting_client: bool = False,
@@ -136,16 +176,29 @@ def message_record(
     # message had started; the first record is then returned as it is.
     try:
         with transaction.atomic():
-            conversation = conversation_for(
-                client=client, channel=channel, key=conversation_key, at=at, topic=topic
+            event = kind == MessageKind.EVENT
+            # An event does not move the conversation's last message.
+            conversation = (
+                conversation_for(
+                    client=client, channel=channel, key=conversation_key, at=at, topic=topic
+                )
+                if event
+                else _conversation_touched(
+                    client=client,
+                    channel=channel,
+                    key=conversation_key,
+                    at=at,
+                    topic=topic,
+                    sent_at=sent_at,
+                )
             )
             inbound = direction == Direction.IN
-            if author_contact is not None or author_user is not None:
-                # The caller knows who wrote (a channel that maps its own accounts): ``author`` is a label.
+            if author_is_label or author_contact is not None or author_user is not None:
+                # The caller knows who wrote (a channel that maps its own accounts, and
+                # says so with ``author_is_label`` when it found nobody): ``author`` is a label.
                 contact, user = author_contact, author_user
             else:
                 contact, user = _author(client, author, inbound=inbound)
-            event = kind == MessageKind.EVENT
             is_question = inbound and not event and looks_like_question(text)
             message = Message(
                 conversation=conversation,
@@ -172,8 +225,6 @@ def message_record(
             message.save()
             if event:
                 return Recorded(message, created=True)
-            if conversation.last_message_at is None or sent_at > conversation.last_message_at:
-                Conversation.objects.filter(pk=conversation.pk).update(last_message_at=sent_at)
             first = None
             if inbound:
                 first = _after_inbound(message, at=at)
@@ -204,19 +255,41 @@ def _active(client: Client, conversation: Conversation, kinds: list[str]) -> lis
     """The client's active commitments of ``kinds`` that a message may close, in one query.
 
     First responses and questions belong to one conversation (their subject is a
-    message of it); the other kinds to the whole client.
+    message of it); the other kinds to the whole client. Every message recorded
+    asks this, so it is one hand-written statement (building it through the ORM
+    cost more than running it), and the commitments on the client's calendar get
+    that calendar object instead of a join.
     """
     per_conversation = [k for k in kinds if k in PER_CONVERSATION]
     per_client = [k for k in kinds if k not in per_conversation]
-    in_conversation = Exists(
-        Message.objects.filter(pk=OuterRef("subject_id"), conversation=conversation)
+    quote = connection.ops.quote_name
+    table = quote(Commitment._meta.db_table)
+    messages = quote(Message._meta.db_table)
+    columns = ", ".join(f"c.{quote(f'{f.column}')}" for f in Commitment._meta.concrete_fields)
+    which, params = [], [client.pk, *ACTIVE_STATES]
+    if per_client:
+        which.append(f"c.kind IN ({', '.join(['%s'] * len(per_client))})")
+        params += per_client
+    if per_conversation:
+        which.append(
+            f"(c.kind IN ({', '.join(['%s'] * len(per_conversation))}) AND EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {messages} m WHERE m.id = c.subject_id AND m.conversation_id = %s))"
+        )
+        params += [*per_conversation, conversation.pk]
+    if not which:
+        return []
+    # Only the models' own quoted names and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT {columns} FROM {table} c WHERE c.client_id = %s "  # noqa: S608
+        f"AND c.state IN ({', '.join(['%s'] * len(ACTIVE_STATES))}) AND ({' OR '.join(which)}) "
+        "ORDER BY c.id"
     )
-    return list(
-        Commitment.objects.filter(client=client, state__in=ACTIVE_STATES)
-        .filter(Q(kind__in=per_client) | (Q(kind__in=per_conversation) & in_conversation))
-        .select_related("calendar")
-        .order_by("pk")
-    )
+    rows = list(Commitment.objects.raw(sql, params))
+    calendar = client_calendar(client)
+    for row in rows:
+        if row.calendar_id == calendar.pk:
+            row.calendar = calendar
+    return rows
 
 
 def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "agencydesk.clients",
     "agencydesk.messaging",
     "agencydesk.commitments",
+    "agencydesk.work",
     "agencydesk.insights",
     "agencydesk.integrations.telegram",
 ]
@@ -290,6 +291,10 @@ LOGGING = {
 
 AGENCY_NAME = os.environ.get("AGENCYDESK_AGENCY_NAME", _("Your agency"))
 # Default targets of the rules, in business minutes of the client's calendar.
+# After this time of the client's day a deliverable is due too late to be reviewed the same day.
+AGENCYDESK_LATE_IN_DAY = os.environ.get("AGENCYDESK_LATE_IN_DAY", "15:00")
+# How far ahead the clock creates the occurrences of recurring deliverables.
+AGENCYDESK_RECURRING_AHEAD_DAYS = int(os.environ.get("AGENCYDESK_RECURRING_AHEAD_DAYS", "14"))
 AGENCYDESK_FIRST_RESPONSE_MINUTES = int(os.environ.get("AGENCYDESK_FIRST_RESPONSE_MINUTES", "10"))
 
 # Telegram (integrations/telegram): the bot's token, the Bot API's address (tests

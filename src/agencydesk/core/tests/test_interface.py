@@ -84,11 +84,11 @@ def test_a_moment_of_another_year_shows_the_year():
     import datetime as dt
 
     import time_machine
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from agencydesk.core.templatetags.desk import moment
 
     frozen = time_machine.travel(dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC), tick=False)
-    with frozen, timezone.override("Europe/Moscow"):
+    with frozen, timezone.override("Europe/Moscow"), translation.override("en"):
         assert moment(dt.datetime(2030, 1, 1, 9, tzinfo=dt.UTC)) == "Tue 1 Jan 2030 12:00"
         assert moment(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)) == "Tue 1 Dec 12:00"

@@ -21,7 +21,7 @@ from agencydesk.commitments.models import Commitment
 from agencydesk.insights.selectors import attention_items
 from agencydesk.integrations.telegram.choices import NoticeKind
 from agencydesk.integrations.telegram.models import TelegramChat, TelegramNotice
-from agencydesk.integrations.telegram.services import notice_queue
+from agencydesk.integrations.telegram.notices import notice_queue
 from agencydesk.messaging.choices import FIRST_RESPONSE
 
 WARN_BEFORE = timedelta(minutes=5)

@@ -11,7 +11,7 @@ from agencydesk.clients.models import Client
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.inbound import updates_process_all, updates_store
 from agencydesk.integrations.telegram.models import TelegramChat, TelegramTopic, TelegramUpdate
-from agencydesk.integrations.telegram.services import topic_names
+from agencydesk.integrations.telegram.topics import topic_names
 
 DEMO_CHAT_BASE = -1_009_000_000_000
 UNLINKED_CHAT = DEMO_CHAT_BASE - 999

@@ -12,9 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Subquery
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
-from agencydesk.integrations.telegram import membership, recording, rendering, services
+from agencydesk.clients.models import Contact
+from agencydesk.integrations.telegram import membership, recording, rendering, services, topics
 from agencydesk.integrations.telegram import payloads as checks
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.models import (
@@ -58,17 +61,20 @@ def updates_store(*, payloads: list[Any], at: datetime) -> int:
     rows = [_row(p, at=at) for p in payloads]
     if not rows:
         return 0
-    ids = {r.update_id for r in rows if r.update_id is not None}
-    prints = {r.fingerprint for r in rows if r.fingerprint}
-    with transaction.atomic():
-        seen = TelegramUpdate.objects.filter(
-            Q(update_id__in=ids) | Q(fingerprint__in=prints)
-        ).count()
-        TelegramUpdate.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    # Every row carries a number or a fingerprint. A concurrent delivery of the same
-    # update between the count and the insert makes this count it as new: harmless,
-    # it only hands the processor one more look.
-    return len(ids) + len(prints) - seen
+    # One statement per 500 rows: the insert skips what is stored already (by
+    # update id or fingerprint, the table's unique constraints, also between the
+    # rows of one call), and the database counts what it really inserted, so
+    # concurrent deliveries of the same update count it once.
+    fields = [f for f in TelegramUpdate._meta.concrete_fields if not f.primary_key]
+    stored = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            query = InsertQuery(TelegramUpdate, on_conflict=OnConflict.IGNORE)
+            query.insert_values(fields, rows[start : start + 500])
+            for sql, params in query.get_compiler(connection=connection).as_sql():
+                cursor.execute(sql, params)
+                stored += max(cursor.rowcount, 0)
+    return stored
 
 
 def updates_process(*, at: datetime, limit: int = BATCH) -> int:
@@ -161,16 +167,37 @@ def _chat_upsert(
 
 
 def _user_upsert(
-    data: dict[str, Any], known: dict[tuple[str, int], Any] | None = None
+    data: dict[str, Any],
+    known: dict[tuple[str, int], Any] | None = None,
+    *,
+    client_id: int | None = None,
 ) -> TelegramUser:
+    """The sender's account, kept up to date; in a client's chat, with its contact by username.
+
+    An account not yet tied to a contact is looked up together with the
+    client's contact of the same username (see :func:`services.contact_for`), so
+    every message of a sender the desk does not know yet costs no extra query.
+    """
     name = rendering.full_name(data)
     fields = {"username": (data.get("username") or "")[:64], "full_name": name[:255]}
     user = known.get(("user", int(data["id"]))) if known is not None else None
     created = False
     if user is None:
-        user, created = TelegramUser.objects.select_related("contact", "user").get_or_create(
-            telegram_id=int(data["id"]), defaults=fields
-        )
+        accounts = TelegramUser.objects.select_related("contact", "user")
+        if client_id is not None:
+            accounts = accounts.annotate(
+                username_contact_id=Subquery(
+                    Contact.objects.filter(
+                        client_id=client_id, telegram_username__iexact=OuterRef("username")
+                    )
+                    .exclude(telegram_username="")
+                    .order_by("pk")
+                    .values("pk")[:1]
+                )
+            )
+        user, created = accounts.get_or_create(telegram_id=int(data["id"]), defaults=fields)
+        if client_id is not None and not created:
+            user.username_contact_of = (client_id, user.username)
         if known is not None:
             known[("user", user.telegram_id)] = user
     if not created and (user.username, user.full_name) != (fields["username"], fields["full_name"]):
@@ -222,7 +249,7 @@ def _message(
     if service in ("forum_topic_created", "forum_topic_edited") and thread_id:
         topic = message[service] if isinstance(message[service], dict) else {}
         name = topic.get("name") if isinstance(topic.get("name"), str) else None
-        services.topic_record(chat=chat, thread_id=thread_id, name=name)
+        topics.topic_record(chat=chat, thread_id=thread_id, name=name)
     if message.get("migrate_to_chat_id"):
         # The group became a supergroup: same people, new chat id, same client.
         services.chat_migrate(chat=chat, new_chat_id=int(message["migrate_to_chat_id"]), at=at)
@@ -234,7 +261,7 @@ def _message(
     ):
         return UpdateState.SKIPPED, "not recorded: a message of a bot"
     person = sender.get("id") and not sender.get("is_bot") and not speaks_for_a_chat
-    tg_user = _user_upsert(sender, known) if person else None
+    tg_user = _user_upsert(sender, known, client_id=chat.client_id) if person else None
     text = message.get("text") or message.get("caption") or ""
     command, argument = _command(text)
     if tg_user is not None and key == "message" and not service:

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agencydesk.integrations.telegram import payloads as checks
-from agencydesk.integrations.telegram import rendering, services
+from agencydesk.integrations.telegram import rendering, services, topics
 from agencydesk.integrations.telegram.models import (
     MessageVersion,
     TelegramAttachment,
@@ -117,7 +117,8 @@ def record(
         author=author.label[:200],
         author_user=author.user,
         author_contact=author.contact,
-        topic=services.topic_of(chat, thread_id),
+        author_is_label=True,
+        topic=topics.topic_of(chat, thread_id),
         # A channel broadcasts: nobody there waits for the agency's answer.
         needs_response=False if key in CHANNEL_KEYS else None,
         kind=MessageKind.EVENT if automatic else MessageKind.MESSAGE,
@@ -222,7 +223,8 @@ def event(
         author_contact=services.contact_for(client=client, tg_user=tg_user)
         if tg_user and not agency_user
         else None,
-        topic=services.topic_of(chat, thread_id),
+        author_is_label=True,
+        topic=topics.topic_of(chat, thread_id),
         kind=MessageKind.EVENT,
         source=Source.TELEGRAM,
     )

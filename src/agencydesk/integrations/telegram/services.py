@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
@@ -19,15 +18,15 @@ from agencydesk.integrations.telegram.choices import NoticeKind, UpdateState
 from agencydesk.integrations.telegram.models import (
     LinkCode,
     TelegramChat,
-    TelegramNotice,
-    TelegramTopic,
     TelegramUpdate,
     TelegramUser,
 )
-from agencydesk.integrations.telegram.tasks import topics_create, updates_process_task
-from agencydesk.messaging.choices import Source, Topic
+from agencydesk.integrations.telegram.notices import notice_queue
+from agencydesk.integrations.telegram.topics import (
+    topics_create,
+)
+from agencydesk.messaging.choices import Source
 from agencydesk.messaging.models import Message
-from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -35,56 +34,11 @@ if TYPE_CHECKING:
 
 LINK_CODE_LIFETIME = timedelta(hours=24)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
-# What people call the standard topics in the agency's languages (lower case).
-TOPIC_NAMES = {
-    Topic.GENERAL: ("general", "общий", "общий чат", "загальний", "общо", "общи"),
-    Topic.DESIGN: ("design", "дизайн"),
-    Topic.TEXTS: ("texts", "тексты", "тексти", "текстове"),
-    Topic.DOCUMENTS: ("documents", "документы", "документи"),
-    Topic.IDEAS: (
-        "ideas & requests",
-        "ideas and requests",
-        "идеи и запросы",
-        "ідеї та запити",
-        "ідеї і запити",
-        "идеи и заявки",
-    ),
-}
-STANDARD_TOPICS = [Topic.DESIGN, Topic.TEXTS, Topic.DOCUMENTS, Topic.GENERAL, Topic.IDEAS]
 
 
 def conversation_key(chat_id: int, thread_id: int | None) -> str:
     """The conversation of a chat (``-100123``) or of one of its forum topics (``-100123:7``)."""
     return f"{chat_id}:{thread_id}" if thread_id else str(chat_id)
-
-
-@functools.cache
-def _known_topic_names() -> dict[str, str]:
-    """Every name of a standard topic: the usual ones, and its label in each interface language."""
-    from django.conf import settings
-
-    names = {name: str(topic) for topic, variants in TOPIC_NAMES.items() for name in variants}
-    for code, _language in settings.LANGUAGES:
-        with translation.override(code):
-            for topic in STANDARD_TOPICS:
-                names.setdefault(str(topic.label).lower(), str(topic))
-    return names
-
-
-def standard_topic(name: str) -> str:
-    """The standard conversation topic a forum topic's name stands for, or ""."""
-    return _known_topic_names().get(" ".join(name.lower().split()), "")
-
-
-def topic_of(chat: TelegramChat, thread_id: int | None) -> str:
-    if not chat.is_forum:
-        return ""
-    if not thread_id:
-        return str(Topic.GENERAL)  # the General topic of a forum has no thread id
-    row = TelegramTopic.objects.filter(chat=chat, thread_id=thread_id).first()
-    if row is None:
-        return ""
-    return row.topic or row.name[:60]
 
 
 def message_by_telegram_id(chat_id: int, message_id: int) -> Message | None:
@@ -104,26 +58,17 @@ def contact_for(*, client: Client, tg_user: TelegramUser) -> Contact | None:
         return known
     if not tg_user.username:
         return None
+    # The account may have come with the client's contact of its username already
+    # looked up (``inbound._user_upsert``): then a sender we do not know costs nothing.
+    looked_up = getattr(tg_user, "username_contact_of", None) == (client.pk, tg_user.username)
+    if looked_up and tg_user.username_contact_id is None:  # type: ignore[attr-defined]
+        return None
     contact = client.contacts.filter(telegram_username__iexact=tg_user.username).first()
     if contact is not None:
         # Remember the id: a username can change, the id cannot.
         TelegramUser.objects.filter(pk=tg_user.pk).update(contact=contact)
         tg_user.contact = contact
     return contact
-
-
-def topic_record(*, chat: TelegramChat, thread_id: int, name: str | None) -> TelegramTopic:
-    name = (name or "")[:128]
-    topic, created = TelegramTopic.objects.get_or_create(
-        chat=chat, thread_id=thread_id, defaults={"name": name, "topic": standard_topic(name)}
-    )
-    if not created and name and topic.name != name:
-        topic.name, topic.topic = name, standard_topic(name)
-        topic.save(update_fields=["name", "topic"])
-    if not chat.is_forum:
-        TelegramChat.objects.filter(pk=chat.pk).update(is_forum=True)
-        chat.is_forum = True
-    return topic
 
 
 def _new_code() -> str:
@@ -161,40 +106,6 @@ def link_code_create(
         at=at,
     )
     return code
-
-
-def notice_queue(
-    *,
-    kind: str,
-    key: str,
-    chat_id: int,
-    text: str,
-    at: datetime,
-    thread_id: int | None = None,
-    user: User | None = None,
-) -> TelegramNotice | None:
-    """Queue a message of the bot; the same ``key`` twice queues it once. Sent after commit."""
-    if TelegramNotice.objects.filter(key=key).exists():
-        return None
-    notice = TelegramNotice(
-        kind=kind,
-        key=key,
-        chat_id=chat_id,
-        thread_id=thread_id,
-        text=text,
-        user=user,
-        created_at=at,
-    )
-    outbox_hold_or_queue(row=notice, at=at)
-    # The key's uniqueness is the database's to decide, below: a worker racing us is not an error.
-    notice.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            notice.save()
-    except IntegrityError:
-        return None  # queued by another worker meanwhile: the key says it is the same notice
-    outbox_hand_over_on_commit(row=notice)
-    return notice
 
 
 def _release_parked(chat: TelegramChat) -> int:
@@ -265,7 +176,7 @@ def chat_link_by_code(
         return chat
     client = row.client
     assert client is not None
-    _link(chat, client=client, by=row.created_by, at=at, how="code")
+    chat_link(chat, client=client, by=row.created_by, at=at, how="code")
     with translation.override(client.language):
         text = _("This chat is now linked to %(client)s: your messages here reach the agency.") % {
             "client": client.name
@@ -274,7 +185,7 @@ def chat_link_by_code(
     return chat
 
 
-def _link(
+def chat_link(
     chat: TelegramChat, *, client: Client | None, by: User | None, at: datetime, how: str = ""
 ) -> None:
     """Give the chat its client (None: unlink it); the messages kept for it are processed then."""
@@ -301,7 +212,7 @@ def chat_migrate(*, chat: TelegramChat, new_chat_id: int, at: datetime) -> Teleg
         defaults={"type": "supergroup", "title": chat.title, "first_seen_at": at},
     )
     if chat.client_id and new.client_id is None:
-        _link(new, client=chat.client, by=None, at=at, how="migrated")
+        chat_link(new, client=chat.client, by=None, at=at, how="migrated")
     return new
 
 
@@ -321,21 +232,7 @@ def chat_link_to_known_contact(
             TelegramUser.objects.filter(pk=tg_user.pk).update(contact=contact)
             tg_user.contact = contact
     if contact is not None:
-        _link(chat, client=contact.client, by=None, at=at, how="contact")
-    return chat
-
-
-@transaction.atomic
-def chat_assign(
-    *, chat: TelegramChat, client: Client | None, by: User, at: datetime
-) -> TelegramChat:
-    """An administrator assigns a chat to a client (or unlinks it); kept messages are processed."""
-    if not by.is_director:
-        raise PermissionDenied(_("Only a director or an administrator assigns chats."))
-    _link(chat, client=client, by=by, at=at, how="assigned" if client else "")
-    if client is None:
-        return chat
-    transaction.on_commit(lambda: updates_process_task.enqueue())
+        chat_link(chat, client=contact.client, by=None, at=at, how="contact")
     return chat
 
 
@@ -352,9 +249,3 @@ def topics_request(*, chat: TelegramChat, at: datetime) -> None:
         return
     chat_pk = chat.pk
     transaction.on_commit(lambda: topics_create.enqueue(chat_pk))
-
-
-def topic_names(client: Client) -> list[tuple[str, str]]:
-    """The standard topics in the client's language: ``[(topic, name), …]``."""
-    with translation.override(client.language):
-        return [(str(topic), str(topic.label)) for topic in STANDARD_TOPICS]

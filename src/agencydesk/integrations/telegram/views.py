@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.commitments.choices import ACTIVE_STATES
-from agencydesk.integrations.telegram import membership, selectors, services
+from agencydesk.integrations.telegram import assigning, membership, selectors, services
 from agencydesk.integrations.telegram.client import ApiError, TelegramClient
 from agencydesk.integrations.telegram.forms import AssignForm
 from agencydesk.integrations.telegram.models import TelegramChat
@@ -65,7 +65,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST, prefix=f"c{chat.pk}", user=request.user)
     if not form.is_valid():
         return _page(request, {chat.pk: form}, status=422)
-    services.chat_assign(
+    assigning.chat_assign(
         chat=chat,
         client=form.cleaned_data["client"],
         by=request.user,

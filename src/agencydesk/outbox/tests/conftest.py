@@ -46,7 +46,7 @@ def acme(db, am):
 def make(acme, am) -> Callable[[str, datetime], tuple]:
     """A queued row of either outbox table, and the task that delivers it; the hand-over is not run."""
     from agencydesk.integrations.telegram.choices import NoticeKind
-    from agencydesk.integrations.telegram.services import notice_queue
+    from agencydesk.integrations.telegram.notices import notice_queue
     from agencydesk.integrations.telegram.tasks import notice_send
     from agencydesk.messaging.services import conversation_for, message_send
     from agencydesk.messaging.tasks import outbox_send

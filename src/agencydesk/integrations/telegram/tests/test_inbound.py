@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from agencydesk.integrations.telegram.assigning import chat_assign
 from agencydesk.integrations.telegram.choices import UpdateState
 from agencydesk.integrations.telegram.models import (
     MessageVersion,
@@ -14,7 +15,7 @@ from agencydesk.integrations.telegram.models import (
     TelegramTopic,
     TelegramUpdate,
 )
-from agencydesk.integrations.telegram.services import chat_assign, link_code_create
+from agencydesk.integrations.telegram.services import link_code_create
 from agencydesk.integrations.telegram.testing import group_message
 from agencydesk.messaging.models import Message
 

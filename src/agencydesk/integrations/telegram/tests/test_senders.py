@@ -85,7 +85,7 @@ def _channel_post(update_id, *, message_id, text, edited=False, edit_date=None):
 def test_a_channel_post_is_kept_for_an_administrator_then_recorded_without_a_timer(
     fake_api, process, client_acme, director, django_capture_on_commit_callbacks
 ):
-    from agencydesk.integrations.telegram.services import chat_assign
+    from agencydesk.integrations.telegram.assigning import chat_assign
 
     process(_channel_post(1, message_id=1, text="Запускаем акцию"))
     assert TelegramUpdate.objects.get().state == "parked"  # not done without a record

@@ -127,9 +127,9 @@ def test_demo_data_links_groups_and_leaves_one_chat_for_an_admin(
     db, am, director, django_capture_on_commit_callbacks
 ):
     from agencydesk.clients.tests.factories import ClientFactory
+    from agencydesk.integrations.telegram.assigning import chat_assign
     from agencydesk.integrations.telegram.demo import UNLINKED_CHAT, demo_telegram
     from agencydesk.integrations.telegram.models import TelegramTopic
-    from agencydesk.integrations.telegram.services import chat_assign
     from agencydesk.messaging.models import Message
 
     clients = [ClientFactory(account_manager=am, preferred_channel="telegram") for _ in range(2)]
