@@ -161,12 +161,57 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from agencydesk.demo import demo_load
 
-    with console.status("Migrating the database…"):
-        call_command("migrate", interactive=False, verbosity=0)
+    _migrate_with_progress(call_command)
     demo_load(console=console)
     if args.no_serve:
         return 0
     return _serve(args.host, args.port, threads=8, with_worker=True, demo=True)
+
+
+class _MigrationTicker:
+    """A file-like ``stdout`` for ``migrate``: each "Applying …" line it writes advances a bar."""
+
+    def __init__(self, advance: Any) -> None:
+        self.advance = advance
+
+    def write(self, text: str) -> int:
+        if text.lstrip().startswith("Applying "):
+            self.advance()
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def _migrate_with_progress(call_command: Any) -> None:
+    """Migrate with a bar of the migrations still to apply (a fresh database has many)."""
+    import time
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    started = time.monotonic()
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        console.print("[green]✓[/green] Database up to date")
+        return
+    console.print(f"Migrating the database: {len(plan)} migrations…")
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("Migrating", total=len(plan))
+        ticker = _MigrationTicker(lambda: progress.advance(bar))
+        call_command("migrate", interactive=False, verbosity=1, stdout=ticker)
+    console.print(
+        f"[green]✓[/green] Database migrated ({len(plan)} migrations, "
+        f"{time.monotonic() - started:.0f} s)"
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -295,28 +340,26 @@ def _serve(
         threading.Thread(target=worker.run, name="task-worker", daemon=True).start()
         clock = Clock().start()
     url = f"http://{host}:{port}/"
+    # Short lines: the banner must not wrap mid-sentence in an 80-column terminal.
     console.rule("[bold]AgencyDesk")
-    console.print(f"Serving on [bold cyan]{url}[/bold cyan]")
+    console.print(f"Open [bold cyan]{url}[/bold cyan]", soft_wrap=True)
+    if demo:
+        console.print(
+            f"Log in: [bold]director[/bold] / [bold]{DEMO_PASSWORD}[/bold]", soft_wrap=True
+        )
+        console.print("Account managers: olga, ivan, maria, …; admin: admin", soft_wrap=True)
+        console.print("(the same password for everyone)", soft_wrap=True)
     if worker is not None:
-        console.print(
-            "Task worker: running in this process (database backend), "
-            f"queues {', '.join(worker.queue_names)}"
-        )
+        console.print(f"Task worker: in this process, queues {', '.join(worker.queue_names)}")
     elif with_worker:
-        console.print(
-            "Task worker: start [bold]agencydesk worker[/bold] separately (Redis backend)"
-        )
-    if demo:
-        console.print(
-            f"Log in as [bold]director[/bold] / [bold]{DEMO_PASSWORD}[/bold] "
-            f"(account managers: [bold]olga[/bold], [bold]ivan[/bold], … same password; "
-            f"admin: [bold]admin[/bold])"
-        )
+        console.print("Task worker: start [bold]agencydesk worker[/bold] (Redis backend)")
     console.print("Press Ctrl+C to stop.")
-    # Print plainly too, so scripts reading stdout find the URL and the login.
-    print(f"URL: {url}", flush=True)
-    if demo:
-        print(f"Login: director / {DEMO_PASSWORD}", flush=True)
+    if not (sys.stdout.isatty() and sys.stderr.isatty()):
+        # For scripts reading stdout (the banner above is on stderr); on a terminal it
+        # would print the URL a second time.
+        print(f"URL: {url}", flush=True)
+        if demo:
+            print(f"Login: director / {DEMO_PASSWORD}", flush=True)
     try:
         serve(app, host=host, port=port, **options)
     finally:

@@ -7,6 +7,7 @@ so running ``agencydesk demo`` again adds nothing twice.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -249,7 +250,9 @@ def _people(now: datetime) -> dict[str, User]:
                 language=language,
                 timezone=tz,
                 email=f"{username}@agency.example",
-                is_staff=role in (Role.ADMIN, Role.DIRECTOR),
+                # The back office is Django admin: only the admin has its rights, so only the
+                # admin is staff (a director would land on "no permission to view anything").
+                is_staff=role == Role.ADMIN,
                 is_superuser=role == Role.ADMIN,
                 date_joined=now,
             )
@@ -423,12 +426,15 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
         return len(created)
     from rich.progress import Progress
 
+    started = time.monotonic()
     with Progress(console=console, transient=True) as progress:
         bar = progress.add_task("Loading the demo agency", total=len(plan))
         for item in plan:
             load_one(*item)
             progress.advance(bar)
-    with console.status("Playing three weeks of conversations through the rules…"):
+    console.print(f"[green]✓[/green] {len(plan)} clients ({time.monotonic() - started:.0f} s)")
+    console.print("Playing three weeks of conversations through the rules…")
+    with console.status("Conversations…"):
         messages = _conversations(created, now)
         _work(created, users, now)
         demo_telegram(now=now)

@@ -193,6 +193,11 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # People type a Telegram username as they see it, "@dana_s": the stored name is the
+        # bare one (the pages add the "@"; Telegram's own updates carry it bare).
+        self.telegram_username = self.telegram_username.strip().lstrip("@").strip()
+
 
 class KeyEvent(models.Model):
     """A date that matters to the client (launch, report, trade show, crisis) and how early to prepare."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,7 @@ class AttentionItem:
     extras: tuple[tuple[str, str], ...] = ()  # the kind's own actions: (code, label)
     owner_id: int | None = None
     managers: tuple[int | None, int | None] = (None, None)  # the client's AM and backup
+    escalated: bool = False  # handed up after someone missed it
 
 
 def attention_target(*, me: User, username: str | None) -> User:
@@ -94,6 +97,12 @@ TODAY_COLUMNS = (
 
 def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[AttentionItem]:
     """Today's items of ``user``, each explained and linked as its kind declares (see ``KINDS``)."""
+    rows = attention_queryset(user=user, now=now).values_list(*TODAY_COLUMNS)[:limit]
+    return _items_from_rows(rows, now=now)
+
+
+def _items_from_rows(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> list[AttentionItem]:
+    """Today's lines from rows of ``TODAY_COLUMNS``."""
     items = []
     soon = now + SOON
     # Looked up once per call, not once per item: gettext and reverse() dominate otherwise.
@@ -111,7 +120,6 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
         return reversed_urls[key]
 
     names = day_month_names()
-    rows = attention_queryset(user=user, now=now).values_list(*TODAY_COLUMNS)[:limit]
     for (
         pk,
         kind,
@@ -169,9 +177,54 @@ def attention_items(*, user: User, now: datetime, limit: int = 200) -> list[Atte
                 extras=extras.get(kind, ()),
                 owner_id=owner_id,
                 managers=(am_id, backup_id),
+                escalated=escalation > 0,
             )
         )
     return items
+
+
+@dataclass
+class PersonOverdue:
+    """One person's overdue work, as the director's Today shows it."""
+
+    user: User
+    count: int
+    items: list[AttentionItem]
+
+
+def team_overdue(*, user: User, now: datetime, per_person: int = 3) -> list[PersonOverdue]:
+    """The overdue work of everyone but ``user``, grouped by person, most overdue first.
+
+    Over the clients ``user`` may see. Three queries whatever the size of the team: the
+    counts per person, their first ``per_person`` items (oldest due first), the people.
+    """
+    overdue = _visible(
+        Commitment.objects.filter(
+            state__in=ACTIVE_STATES, visible_from__lte=now, due_at__lte=now, owner__isnull=False
+        ).exclude(owner=user),
+        user,
+    )
+    counts = dict(
+        overdue.order_by().values("owner").annotate(n=Count("id")).values_list("owner", "n")
+    )
+    if not counts:
+        return []
+    ranked = (
+        overdue.annotate(
+            rank=Window(RowNumber(), partition_by=[F("owner")], order_by=[F("due_at"), F("id")])
+        )
+        .filter(rank__lte=per_person)
+        .order_by("owner", "due_at", "id")
+        .values_list(*TODAY_COLUMNS)
+    )
+    firsts = list(ranked)
+    by_owner: dict[int, list[AttentionItem]] = {}
+    for item in _items_from_rows(firsts, now=now):
+        by_owner.setdefault(item.owner_id or 0, []).append(item)
+    people = User.objects.filter(pk__in=counts).order_by("first_name", "username")
+    result = [PersonOverdue(p, counts[p.pk], by_owner.get(p.pk, [])) for p in people]
+    result.sort(key=lambda person: (-person.count, str(person.user)))
+    return result
 
 
 def reassign_choices(*, items: list[AttentionItem]) -> dict[int, list[tuple[str, str]]]:

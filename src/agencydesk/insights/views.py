@@ -17,6 +17,7 @@ from agencydesk.insights.selectors import (
     kind_stats,
     reassign_choices,
     response_stats,
+    team_overdue,
 )
 
 
@@ -35,6 +36,10 @@ def today(request: HttpRequest) -> HttpResponse:
         "overdue": sum(1 for i in items if i.overdue),
         "own_tz": target.timezone,
     }
+    me: User = request.user  # type: ignore[assignment]
+    if target == me and me.is_director and not request.htmx:  # type: ignore[attr-defined]
+        context["team_overdue"] = team_overdue(user=me, now=now)
+        context["escalated"] = sum(1 for i in items if i.escalated)
     template = "insights/_today_list.html" if request.htmx else "insights/today.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

@@ -19,7 +19,7 @@ from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.commitments.reasons import commitment_reason
 from agencydesk.messaging import selectors, services
-from agencydesk.messaging.choices import Channel, TemplateKind
+from agencydesk.messaging.choices import QUESTION, Channel, TemplateKind
 from agencydesk.messaging.forms import ComposerForm, LogForm
 from agencydesk.messaging.models import Message
 
@@ -46,6 +46,8 @@ def _timeline_context(request: HttpRequest, client, composer, log_form) -> dict:
         "held": held,
         "client_tz": client_engine(client).timezone,
         "open_items": open_items,
+        # A question still waiting for its answer keeps its badge; an answered one says so.
+        "open_questions": {c.subject_id for c in open_items if c.kind == QUESTION},
         "can_write": _can_write(request, client),
     }
 

@@ -138,3 +138,44 @@ def test_director_overview_counts_each_persons_breaches_of_the_last_week(olga):
         if load.user != boss
     }
     assert loads == {"olga": 2, "ivan": 1}
+
+
+def test_team_overdue_groups_by_person_in_three_queries(olga, django_assert_num_queries):
+    from agencydesk.insights.selectors import team_overdue
+
+    boss = _director()
+    _load(olga, 4)  # four overdue first responses at noon
+    ivan = UserFactory(username="ivan", role="account_manager")
+    _load(ivan, 1)
+    with django_assert_num_queries(3):
+        groups = team_overdue(user=boss, now=NOW, per_person=3)
+    assert [(g.user.username, g.count, len(g.items)) for g in groups] == [
+        ("olga", 4, 3),
+        ("ivan", 1, 1),
+    ]
+    assert all(item.overdue for g in groups for item in g.items)
+    for _ in range(3):
+        _load(UserFactory(role="account_manager"), 2)
+    with django_assert_num_queries(3):
+        assert len(team_overdue(user=boss, now=NOW)) == 5
+    assert team_overdue(user=boss, now=msk(2026, 3, 10, 11, 0)) == []  # nothing due yet
+
+
+def test_directors_today_shows_escalations_and_the_teams_overdue_work(client, olga):
+    from agencydesk.commitments.models import Commitment
+    from agencydesk.commitments.services import commitment_escalate
+
+    boss = _director()
+    acme = ClientFactory(name="Acme", account_manager=olga)
+    _inbound(acme, 5, text="Когда будет отчёт?")
+    handed = Commitment.objects.filter(client=acme, kind="question").get()
+    commitment_escalate(commitment=handed, to=boss, at=NOW, minutes=60)
+    _load(olga, 2)
+    client.force_login(boss)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("insights:today")).content.decode()
+        olgas = client.get(reverse("insights:today") + "?user=olga").content.decode()
+    assert 'data-testid="escalated"' in page  # the escalated item, on the director's own list
+    assert 'data-testid="team-overdue"' in page
+    assert 'data-person="olga"' in page and "?user=olga" in page
+    assert 'data-testid="team-overdue"' not in olgas  # only on the director's own Today

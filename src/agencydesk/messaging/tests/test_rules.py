@@ -487,3 +487,21 @@ def test_labels_and_reasons_are_stored_on_the_inbound_message(acme):
     }
     assert message.label_reasons["urgent"] == "срочно"
     assert message.label_reasons["approval"] == "согласован"
+
+
+def test_an_answered_question_loses_its_question_badge(acme, team, client):
+    from django.urls import reverse
+
+    asked = inbound(acme, msk(2026, 3, 10, 10, 0), text="Когда будет отчёт?")
+    assert asked.message.is_question
+    client.force_login(team["am"])
+    url = reverse("messaging:timeline", args=[acme.pk])
+    with time_machine.travel(msk(2026, 3, 10, 10, 5), tick=False):
+        page = client.get(url).content.decode()
+        assert 'data-testid="open-question"' in page
+        message_send(
+            client=acme, text="Отчёт будет в пятницу.", by=team["am"], at=msk(2026, 3, 10, 10, 5)
+        )
+        page = client.get(url).content.decode()
+    assert 'data-testid="open-question"' not in page
+    assert 'data-testid="answered-question"' in page
