@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 import os
@@ -641,6 +642,8 @@ def main() -> int:
         AGENCYDESK_DATA_DIR=str(tmp / "data"),
         DJANGO_SETTINGS_MODULE="agencydesk.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
+        # the production settings refuse to start without the key of mailbox passwords
+        AGENCYDESK_MAILBOX_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         # the load generator plays the TLS proxy: it sends X-Forwarded-Proto: https
         WEB_TRUSTED_PROXY=HOST,
         TASKS_BACKEND="database",

@@ -43,7 +43,7 @@ def first(acme):
         channel="telegram",
         direction="in",
         sent_at=ASKED,
-        text="Спасибо, получили 👍",
+        text="Посмотрели макеты, есть правки.",
         at=ASKED,
     )
     return recorded.first_response
