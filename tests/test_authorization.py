@@ -84,6 +84,26 @@ def directs(ok: int, *, out: int = WEB) -> Access:
     )
 
 
+def owner_works(ok: int, *, out: int = WEB) -> Access:
+    """Like ``writes``, and the deliverable's owner (the specialist on the team) may too."""
+    return Access(
+        codes(f"{ok} {ok} {ok} {ok} 403 {ok} 403 403 {out} {out}"),
+        codes(f"{ok} {ok} {ok} {ok} 404 {ok} 404 404 {out} {out}"),
+    )
+
+
+def reviews(ok: int, *, out: int = WEB) -> Access:
+    """The deliverable's reviewer (the account manager) and directors."""
+    return Access(
+        codes(f"{ok} {ok} {ok} 403 403 403 403 403 {out} {out}"),
+        codes(f"{ok} {ok} {ok} 403 404 403 404 404 {out} {out}"),
+    )
+
+
+OWNER_WORKS = owner_works(302)
+REVIEWS = reviews(302)
+
+
 SIGNED_IN = same("200 200 200 200 200 200 200 200 302 302")
 SIGNED_IN_POST = same("302 302 302 302 302 302 302 302 302 302")
 DIRECTORS = same("200 200 403 403 403 403 403 403 302 302")
@@ -201,6 +221,54 @@ TABLE: dict[str, Row] = {
     "telegram:dismiss": Row("POST", "/telegram/chats/{lost}/dismiss/", writes(302)),
     "telegram:file": Row("GET", "/telegram/files/{file}/", reads()),
     "telegram:link_code": Row("POST", "/clients/{client}/telegram/link-code/", writes(302)),
+    # --- e-mail: mailboxes are the administrators'; unknown senders the directors' (to anyone
+    # else they are missing); a client's mail, files and failing addresses follow the client.
+    "email:triage": Row("GET", "/email/", SIGNED_IN),
+    "email:mailbox_add": Row(
+        "POST",
+        "/email/mailboxes/add/",
+        same("302 403 403 403 403 403 403 403 302 302"),
+        {
+            "name": "Matrix 2",
+            "from_address": "desk2@agency.test",
+            "imap_host": "127.0.0.1",
+            "imap_port": "1",
+            "imap_security": "none",
+            "imap_folder": "INBOX",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": "1",
+            "smtp_security": "none",
+            "username": "u",
+            "password": "pw-not-used",
+            "is_active": "on",
+        },
+    ),
+    "email:mailbox_edit": Row("GET", "/email/mailboxes/{mailbox}/", ADMINS),
+    # The servers are a closed local port: the test fails at once and says so (200).
+    "email:mailbox_test": Row(
+        "POST", "/email/mailboxes/{mailbox}/test/", same("200 403 403 403 403 403 403 403 302 302")
+    ),
+    "email:assign": Row(
+        "POST",
+        "/email/unknown/{unknown}/assign/",
+        same("302 302 404 404 404 404 404 404 302 302"),
+        {"e{unknown}-client": "{client}"},
+    ),
+    "email:dismiss": Row(
+        "POST", "/email/unknown/{unknown}/dismiss/", same("302 302 404 404 404 404 404 404 302 302")
+    ),
+    # {email_message} is the client's message recorded from an e-mail of its contact.
+    "email:classification": Row(
+        "POST",
+        "/email/messages/{email_message}/classification/",
+        writes(302),
+        {"classification": "auto_reply"},
+    ),
+    # {failing} is the suppressed address of the client's contact.
+    "email:suppression_clear": Row("POST", "/email/failing/{failing}/clear/", writes(302)),
+    "email:file": Row("GET", "/email/files/{email_file}/", reads()),
+    # /favicon.ico: a permanent redirect to the static icon, for everyone.
+    "favicon": Row("GET", "/favicon.ico", same("301 301 301 301 301 301 301 301 301 301")),
     "javascript-catalog": Row("GET", "/jsi18n/", ANYONE),
     "api:openapi-json": Row("GET", "/api/v1/openapi.json", ANYONE),
     "api:openapi-view": Row("GET", "/api/v1/docs", ANYONE),
@@ -294,6 +362,111 @@ TABLE: dict[str, Row] = {
     ),
     "POST /api/v1/telegram/webhook": Row(
         "POST", "/api/v1/telegram/webhook", WEBHOOK, {"update_id": 77}, json=True
+    ),
+    # --- deliverables: {deliverable} is the client's, owned by the specialist on its team and
+    # reviewed by its account manager ({ready} passed its review); the owner may also work on it
+    # (submit, deliver, at risk) but not edit it (status, PATCH).
+    "work:list": Row("GET", "/deliverables/", SIGNED_IN),
+    "work:new": Row("GET", "/deliverables/new/", SIGNED_IN),
+    "work:detail": Row("GET", "/deliverables/{deliverable}/", reads()),
+    "work:submit": Row("POST", "/deliverables/{deliverable}/submit/", OWNER_WORKS),
+    "work:review": Row(
+        "POST",
+        "/deliverables/{deliverable}/review/",
+        REVIEWS,
+        {"passed": "0", "comment": "Поправить цифры"},
+    ),
+    "work:deliver": Row(
+        "POST",
+        "/deliverables/{ready}/deliver/",
+        OWNER_WORKS,
+        {"override_reason": ""},
+    ),
+    "work:at_risk": Row(
+        "POST", "/deliverables/{deliverable}/at-risk/", OWNER_WORKS, {"reason": "Ждём данные"}
+    ),
+    "work:status": Row(
+        "POST", "/deliverables/{deliverable}/status/", writes(302), {"status": "in_work"}
+    ),
+    # Who may see but not edit the client is sent back to the deliverable (302).
+    "work:delay_notice": Row(
+        "GET",
+        "/deliverables/{deliverable}/delay-notice/",
+        Access(
+            codes("200 200 200 200 302 302 302 302 302 302"),
+            codes("200 200 200 200 404 302 404 404 302 302"),
+        ),
+    ),
+    "GET /api/v1/deliverables": Row("GET", "/api/v1/deliverables", API_SIGNED_IN),
+    "POST /api/v1/deliverables": Row(
+        "POST",
+        "/api/v1/deliverables",
+        writes(201, out=API),
+        {
+            "client": "{client}",
+            "title": "Статья",
+            "type": "press_release",
+            "owner": "anna",
+            "reviewer": "olga",
+            "due_at": "{due_later}",
+        },
+        json=True,
+    ),
+    "GET /api/v1/deliverables/{deliverable_id}": Row(
+        "GET", "/api/v1/deliverables/{deliverable}", reads(out=API)
+    ),
+    "PATCH /api/v1/deliverables/{deliverable_id}": Row(
+        "PATCH",
+        "/api/v1/deliverables/{deliverable}",
+        writes(200, out=API),
+        {"notes": "Проверить цифры"},
+        json=True,
+    ),
+    "POST /api/v1/deliverables/{deliverable_id}/submit": Row(
+        "POST", "/api/v1/deliverables/{deliverable}/submit", owner_works(200, out=API)
+    ),
+    "POST /api/v1/deliverables/{deliverable_id}/review": Row(
+        "POST",
+        "/api/v1/deliverables/{deliverable}/review",
+        reviews(201, out=API),
+        {"passed": False, "comment": "Поправить цифры"},
+        json=True,
+    ),
+    "POST /api/v1/deliverables/{deliverable_id}/deliver": Row(
+        "POST",
+        "/api/v1/deliverables/{ready}/deliver",
+        owner_works(200, out=API),
+        {},
+        json=True,
+    ),
+    "POST /api/v1/deliverables/{deliverable_id}/at-risk": Row(
+        "POST",
+        "/api/v1/deliverables/{deliverable}/at-risk",
+        owner_works(200, out=API),
+        {"reason": "Ждём данные"},
+        json=True,
+    ),
+    "POST /api/v1/deliverables/{deliverable_id}/delay-notice": Row(
+        "POST",
+        "/api/v1/deliverables/{deliverable}/delay-notice",
+        writes(201, out=API),
+        {"new_due_at": "{due_later}", "reason": "Ждём данные"},
+        json=True,
+    ),
+    "POST /api/v1/deliverable-schedules": Row(
+        "POST",
+        "/api/v1/deliverable-schedules",
+        writes(201, out=API),
+        {
+            "client": "{client}",
+            "title": "Дайджест",
+            "type": "press_release",
+            "owner": "anna",
+            "reviewer": "olga",
+            "rrule": "FREQ=WEEKLY;BYDAY=MO",
+            "time": "10:00",
+        },
+        json=True,
     ),
 }
 
@@ -420,6 +593,117 @@ def world(db, settings):
             "file": attachment.pk,
             "chat": chat.pk,
         }
+    # --- e-mail: one mailbox (agency-wide, its servers a closed local port: a test fails fast);
+    # per client a recorded mail from its contact with a file, an unknown sender's mail and a
+    # failing (suppressed) address of its contact.
+    from email.message import EmailMessage
+
+    from agencydesk.clients.models import Client as ClientModel
+    from agencydesk.integrations.email.inbound import email_store
+    from agencydesk.integrations.email.models import Suppression
+    from agencydesk.integrations.email.services import mailbox_save
+
+    settings.EMAIL_CONNECT_TIMEOUT = 1
+    mailbox = mailbox_save(
+        mailbox=None,
+        values={
+            "name": "Matrix",
+            "imap_host": "127.0.0.1",
+            "imap_port": 1,
+            "imap_security": "none",
+            "username": "u",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": 1,
+            "smtp_security": "none",
+            "from_address": "desk@agency.test",
+        },
+        password="pw-not-used",
+        at=now,
+    )
+
+    def mail(n: int, sender: str, kind: str) -> bytes:
+        raw = EmailMessage()
+        raw["From"] = sender
+        raw["To"] = "desk@agency.test"
+        raw["Subject"] = "Макет"
+        raw["Message-ID"] = f"<{kind}-{n}@matrix.test>"
+        raw["Date"] = "Tue, 10 Mar 2026 10:00:00 +0300"
+        raw.set_content("Когда будет макет?")
+        if kind == "known":
+            raw.add_attachment(
+                b"%PDF-1.4 brief", maintype="application", subtype="pdf", filename="brief.pdf"
+            )
+        return raw.as_bytes()
+
+    for n, which in enumerate(objects):
+        client = ClientModel.objects.get(pk=objects[which]["client"])
+        known = email_store(
+            mailbox=mailbox, raw=mail(n, f"irina{n}@client.example", "known"), uid=None, at=now
+        ).email
+        assert known.record is not None and known.client_id == client.pk
+        unknown = email_store(
+            mailbox=mailbox,
+            raw=mail(n, f"stranger{n}@elsewhere.example", "unknown"),
+            uid=None,
+            at=now,
+        ).email
+        assert unknown.state == "unknown"
+        failing = Suppression.objects.create(
+            address=f"irina{n}@client.example",
+            reason="550 no such user",
+            contact=client.contacts.get(email=f"irina{n}@client.example"),
+            created_at=now,
+        )
+        objects[which].update(
+            {
+                "mailbox": mailbox.pk,
+                "email_message": known.record_id,
+                "email_file": known.attachments.get().pk,
+                "unknown": unknown.pk,
+                "failing": failing.pk,
+            }
+        )
+    # --- deliverables (work app): per client one in work, owned by the specialist on the team
+    # and reviewed by the account manager, due on a working Wednesday in March 2027.
+    from agencydesk.work import services as work_services
+    from agencydesk.work.models import DeliverableType
+
+    press_release = DeliverableType.objects.get(code="press_release")
+    for which in objects:
+        client = ClientModel.objects.get(pk=objects[which]["client"])
+        deliverable = work_services.deliverable_create(
+            client=client,
+            title="Пресс-релиз",
+            type=press_release,
+            owner=people["spec_on"],
+            reviewer=people["am"],
+            due_at=dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+            by=people["director"],
+            at=now,
+        ).deliverable
+        objects[which]["deliverable"] = deliverable.pk
+        # {ready}: a second one that passed its review, so the allowed roles may deliver it.
+        ready = work_services.deliverable_create(
+            client=client,
+            title="Пресс-релиз готов",
+            type=press_release,
+            owner=people["spec_on"],
+            reviewer=people["am"],
+            due_at=dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+            by=people["director"],
+            at=now,
+        ).deliverable
+        work_services.deliverable_submit(deliverable=ready, by=people["spec_on"], at=now)
+        work_services.deliverable_review(
+            deliverable=ready,
+            by=people["am"],
+            at=now,
+            passed=True,
+            comment="",
+            checklist=dict.fromkeys(press_release.checklist_items(), True),
+        )
+        objects[which]["ready"] = ready.pk
+        objects[which]["due_later"] = "2027-03-11T12:00:00+03:00"
     web = {}
     api = {}
     for role, user in people.items():

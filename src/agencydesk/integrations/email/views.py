@@ -174,9 +174,17 @@ def classification(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def suppression_clear(request: HttpRequest, pk: int) -> HttpResponse:
-    row = selectors.failing_addresses(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+    row = (
+        selectors.failing_addresses(user=request.user)  # type: ignore[arg-type]
+        .filter(pk=pk)
+        .select_related("contact__client")
+        .first()
+    )
     if row is None:
         raise Http404(_("No such address."))
+    # Seeing a client's failing address is not enough to send to it again: that is an edit.
+    if row.contact is not None and not can_edit_client(request.user, row.contact.client):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
     Suppression.objects.filter(pk=row.pk).delete()
     messages.success(request, _("Mail to %(address)s goes out again.") % {"address": row.address})
     return redirect("email:triage")
