@@ -31,6 +31,7 @@ from agencydesk.commitments.services import (
     commitment_build,
     commitment_cancel,
     commitment_meet,
+    commitments_meet,
     commitments_save,
 )
 from agencydesk.core.services import full_clean_loaded
@@ -390,6 +391,7 @@ def _after_outbound(
         kinds.append(QUESTION)
     step = 0
     touched_later = False
+    answered = []
     for active in _active(client, message.conversation, kinds):
         if active.start_at > message.sent_at:
             # Asked (or touched) after this message was sent: a reply logged late,
@@ -398,7 +400,8 @@ def _after_outbound(
             continue
         if active.kind in (FOLLOW_UP, CALL):
             step = max(step, active.step + 1)
-        commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
+        answered.append(active)
+    commitments_meet(answered, at=message.sent_at, by=by, met_by=message)
     opened = []
     if not touched_later:
         opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
