@@ -146,6 +146,55 @@ def test_unknown_sender_is_kept_for_triage_and_assigned_later(
     kept.refresh_from_db()
     assert kept.state == InboundState.RECORDED
     assert kept.record.author_contact.email == "petr@new.test"
+    from agencydesk.core.models import AuditLog
+
+    row = AuditLog.objects.get(action="email.sender_assign")
+    assert (row.actor, row.client_id) == (director, client_acme.pk)
+    assert row.changes == {"address": "petr@new.test", "contact_created": True, "recorded": 1}
+
+
+def test_triage_and_corrections_are_audited(mailbox, dovecot, client_acme, director, am):
+    from django.utils import timezone
+
+    from agencydesk.core.models import AuditLog
+    from agencydesk.integrations.email.inbound import (
+        sender_classification_set,
+        suppression_clear,
+        unknown_sender_dismiss,
+    )
+    from agencydesk.integrations.email.models import Suppression
+
+    dovecot.deliver(mail(message_id="s1@spam.test", sender="Spam <offers@spam.test>"))
+    dovecot.deliver(mail(message_id="s2@spam.test", sender="Spam <offers@spam.test>"))
+    mailbox_poll(mailbox=mailbox)
+    first = InboundEmail.objects.order_by("pk").first()
+    assert unknown_sender_dismiss(email=first, by=director, at=timezone.now()) == 2
+    row = AuditLog.objects.get(action="email.sender_dismiss")
+    assert row.actor == director and row.changes == {"address": "offers@spam.test", "dismissed": 2}
+
+    sender_classification_set(
+        address="Robot@Acme.test", classification="auto_reply", by=am, at=timezone.now()
+    )
+    sender_classification_set(
+        address="robot@acme.test", classification="human", by=am, at=timezone.now(),
+        client_id=client_acme.pk,
+    )  # fmt: skip
+    rows = AuditLog.objects.filter(action="email.sender_rule").order_by("pk")
+    assert [r.changes["classification"] for r in rows] == [
+        [None, "auto_reply"],
+        ["auto_reply", "human"],
+    ]
+    assert rows.last().client_id == client_acme.pk
+
+    failing = Suppression.objects.create(
+        address="old@acme.test", reason="550 no such user", contact=client_acme.contacts.first(),
+        created_at=timezone.now(),
+    )  # fmt: skip
+    assert suppression_clear(suppression=failing, by=am, at=timezone.now())
+    row = AuditLog.objects.get(action="email.suppression_clear")
+    assert (row.actor, row.client_id) == (am, client_acme.pk)
+    assert row.changes == {"address": "old@acme.test", "reason": "550 no such user"}
+    assert not Suppression.objects.exists()
 
 
 def test_a_second_poller_waits_while_the_first_holds_the_lease(mailbox, dovecot, client_acme):
