@@ -122,7 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--smtp-port", type=int, required=True)
     add.add_argument("--smtp-security", choices=["ssl", "starttls", "none"], default="ssl")
     add.add_argument("--from", dest="from_address", required=True, metavar="ADDRESS")
-    mail_poll = mail_sub.add_parser("poll", help="poll every mailbox (once, or until stopped)")
+    mail_poll = mail_sub.add_parser(
+        "poll", help="watch every mailbox (IMAP IDLE where offered) until stopped, or poll once"
+    )
     mail_poll.add_argument("--once", action="store_true", help="one round, then exit")
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)

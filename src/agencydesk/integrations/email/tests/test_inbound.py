@@ -219,3 +219,49 @@ def test_the_desks_clock_polls_a_mailbox_due_and_not_again_within_the_minute(
     assert email_tick(now=timezone.now()) == {"mailboxes_polled": 1}
     assert InboundEmail.objects.filter(message_id="tick@acme.test").exists()
     assert email_tick(now=timezone.now()) == {"mailboxes_polled": 0}
+
+
+def _until(condition, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_reads_new_mail_the_moment_it_arrives_and_holds_the_mailbox(
+    mailbox, dovecot, client_acme
+):
+    """``agencydesk email poll`` waits in IMAP IDLE: mail is read at once, not at the next poll."""
+    import threading
+    import time
+
+    from agencydesk.integrations.email.poller import MailboxWatch
+
+    watch = MailboxWatch(mailbox.pk, owner="watch", idle_wait=30, interval=30)
+    thread = threading.Thread(target=watch.run, daemon=True)
+    thread.start()
+    try:
+        assert _until(watch.idling.is_set), "the watch never entered IDLE"
+        # The workers' clock leaves a watched mailbox alone.
+        assert mailbox_poll(mailbox=mailbox, owner="worker") is None
+        for n, message_id in enumerate(["idle@acme.test", "idle-2@acme.test"], start=2):
+            sent = time.monotonic()
+            dovecot.deliver(mail(message_id=message_id))
+            # Woken by the server, it reads the mail and waits in IDLE again (the database is
+            # read here only while the watch waits: one in-memory SQLite, one writer at a time).
+            assert _until(lambda n=n: watch.rounds >= n and watch.idling.is_set())
+            # Far sooner than the 30 s the watch would otherwise wait.
+            assert time.monotonic() - sent < 10
+            assert InboundEmail.objects.filter(message_id=message_id).exists()
+    finally:
+        watch.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive(), "stop() must cut the IDLE wait short"
+    mailbox.refresh_from_db()
+    assert mailbox.lease_owner == "" and mailbox.last_error == ""
+    assert InboundEmail.objects.count() == 2
