@@ -156,11 +156,11 @@ TABLE: dict[str, Row] = {
         },
     ),
     "messaging:delivery": Row("GET", "/clients/{client}/messages/delivery/", reads()),
-    "messaging:mark_question": Row(
+    "messaging:labels_set": Row(
         "POST",
-        "/clients/{client}/messages/{message}/question/",
+        "/clients/{client}/messages/{message}/labels/",
         writes(302),
-        {"is_question": "1"},
+        {"label": "question", "value": "1"},
     ),
     "accounts:login": Row(
         "GET", "/accounts/login/", same("302 302 302 302 302 302 302 302 200 200")
@@ -327,6 +327,13 @@ TABLE: dict[str, Row] = {
             "sent_at": "2026-03-10T10:00:00+03:00",
             "text": "Готово",
         },
+        json=True,
+    ),
+    "PATCH /api/v1/messages/{message_id}": Row(
+        "PATCH",
+        "/api/v1/messages/{message}",
+        writes(200, out=API),
+        {"labels": {"needs_response": False}},
         json=True,
     ),
     "GET /api/v1/clients/{client_id}/messages": Row(
