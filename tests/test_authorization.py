@@ -499,6 +499,9 @@ TABLE: dict[str, Row] = {
         {"contact": "{contact}", "decision": "approved", "channel": "call"},
     ),
     "approvals:file": Row("GET", "/approvals/rounds/{round}/file/", reads()),
+    "approvals:taste": Row(
+        "POST", "/approvals/decisions/{decision}/taste/", writes(302), {"taste_driven": "1"}
+    ),
     "POST /api/v1/approvals": Row(
         "POST",
         "/api/v1/approvals",
@@ -769,9 +772,11 @@ def world(db, settings):
         objects[which]["ready"] = ready.pk
         objects[which]["due_later"] = "2027-03-11T12:00:00+03:00"
         # {approval}: the client's contact asked to approve {ready}, its round {round} a file.
+        # A second approver already told the account manager on a call: {decision}.
+        oleg = ContactFactory(client=client, name="Олег", email=f"oleg-{which}@client.example")
         sent = approval_services.approval_request_create(
             deliverable=ready,
-            approvers=[client.contacts.get(pk=objects[which]["contact"])],
+            approvers=[client.contacts.get(pk=objects[which]["contact"]), oleg],
             file=Upload("plan.pdf", b"%PDF-1.4 plan"),
             by=people["am"],
             at=now,
@@ -779,6 +784,27 @@ def world(db, settings):
         )
         objects[which]["approval"] = sent.request.pk
         objects[which]["round"] = sent.round.pk
+        objects[which]["decision"] = approval_services.approval_decide(
+            request=sent.request,
+            round_number=1,
+            contact=oleg,
+            verdict="changes_requested",
+            comment="Другой шрифт",
+            channel="call",
+            by=people["am"],
+            at=now,
+        ).pk
+        # The request's links went out in the client's chat, which answered its earlier
+        # message: {item} is the reply timer of a message the client writes after them.
+        later = message_record(
+            client=client,
+            channel="telegram",
+            direction="in",
+            sent_at=now,
+            text="Посмотрим ссылку, а когда будет макет?",
+            at=now,
+        )
+        objects[which]["item"] = later.first_response.pk
     web = {}
     api = {}
     for role, user in people.items():

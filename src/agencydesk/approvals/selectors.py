@@ -171,3 +171,12 @@ def client_turnaround(*, user: User, client: Client, now: datetime) -> Turnaroun
         late += 1
         days += waited / business_day_minutes(engine, due)
     return Turnaround(rounds, late, Decimal(str(round(days, 1))))
+
+
+def decision_detail(*, user: User, pk: int) -> Decision | None:
+    """One decision of a client ``user`` may see (None when hidden or missing)."""
+    return (
+        Decision.objects.filter(pk=pk, request__client__in=visible_client_ids(user))
+        .select_related("request__client")
+        .first()
+    )

@@ -651,3 +651,27 @@ def deliverable_launch(*, deliverable: Deliverable, by: User, at: datetime) -> D
         at=at,
     )
     return deliverable
+
+
+@transaction.atomic
+def decision_taste_tag(
+    *, decision: Decision, taste_driven: bool, by: User, at: datetime
+) -> Decision:
+    """Tag (or untag) the changes a decision asks for as taste-driven, a red flag of C13."""
+    _require_editor(decision.request.client, by)
+    if taste_driven and decision.verdict == Verdict.APPROVED:
+        raise ValidationError(
+            {"taste_driven": _("An approval without changes has no edits to tag.")}
+        )
+    previous = decision.taste_driven
+    Decision.objects.filter(pk=decision.pk).update(taste_driven=taste_driven)
+    decision.taste_driven = taste_driven
+    audit_record(
+        actor=by,
+        action="approval.taste",
+        obj=decision.request,
+        client_id=decision.request.client_id,
+        changes={"decision": decision.pk, "taste_driven": [previous, taste_driven]},
+        at=at,
+    )
+    return decision

@@ -13,4 +13,5 @@ urlpatterns = [
     path("approvals/<int:pk>/rounds/", views.next_round, name="round"),
     path("approvals/<int:pk>/decisions/", views.record_decision, name="decision"),
     path("approvals/rounds/<int:pk>/file/", views.round_file, name="file"),
+    path("approvals/decisions/<int:pk>/taste/", views.taste, name="taste"),
 ]

@@ -336,3 +336,23 @@ def launch(http: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(http, _("Launched."))
     return _to_record(d.pk)
+
+
+@login_required
+@require_POST
+def taste(http: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_detail(user=http.user, pk=pk)  # type: ignore[arg-type]
+    if decision is None:
+        raise Http404(_("No such decision."))
+    try:
+        services.decision_taste_tag(
+            decision=decision,
+            taste_driven=http.POST.get("taste_driven") == "1",
+            by=http.user,  # type: ignore[arg-type]
+            at=timezone.now(),
+        )
+    except ValidationError as exc:
+        messages.error(http, _errors(exc))
+    else:
+        messages.success(http, _("Saved."))
+    return _to_record(decision.request.deliverable_id)

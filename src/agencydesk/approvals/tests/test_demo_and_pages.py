@@ -120,3 +120,71 @@ def test_the_client_page_counts_days_waited_beyond_the_turnaround(
     )
     hidden = client_turnaround(user=team["outsider"], client=acme, now=NOW)
     assert hidden.rounds == 1  # an ordinary client is seen by everyone
+
+
+def _count(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_record_and_the_link_page_read_in_a_fixed_number_of_queries(
+    frozen, team, media_plan, approvers, django_assert_num_queries
+):
+    sent = services.approval_request_create(
+        deliverable=media_plan,
+        approvers=approvers,
+        material_url="https://files.example/plan-v1.pdf",
+        by=team["am"],
+        at=NOW,
+        base_url=BASE,
+    )
+    page = web(team["am"])
+    url = f"/deliverables/{media_plan.pk}/"
+    link = sent.links[0][1].removeprefix(BASE.rstrip("/"))
+    first, first_link = _count(page, url), _count(WebClient(), link)
+    for n in (2, 3):
+        services.approval_decide(
+            request=sent.request,
+            round_number=n - 1,
+            contact=approvers[0],
+            verdict="changes_requested",
+            comment=f"Правка {n}",
+            channel="link",
+            at=NOW,
+        )
+        again = services.approval_round_create(
+            request=sent.request,
+            material_url=f"https://files.example/plan-v{n}.pdf",
+            by=team["am"],
+            at=NOW,
+            base_url=BASE,
+        )
+    newest = again.links[0][1].removeprefix(BASE.rstrip("/"))
+    # More rounds and decisions, the same number of queries.
+    with django_assert_num_queries(first):
+        page.get(url)
+    with django_assert_num_queries(first_link):
+        WebClient().get(newest)
+
+
+def test_a_chase_shows_in_today_once_the_decision_is_late(frozen, team, media_plan, approvers):
+    import time_machine
+
+    services.approval_request_create(
+        deliverable=media_plan,
+        approvers=approvers[:1],
+        material_url="https://files.example/plan-v1.pdf",
+        by=team["am"],
+        at=NOW,
+        base_url=BASE,
+    )
+    page = web(team["am"])
+    assert "approval_chase" not in page.get("/today/").content.decode()
+    with time_machine.travel(msk(2026, 3, 4, 11, 0), tick=False):
+        body = page.get("/today/").content.decode()
+    assert 'data-kind="approval_chase"' in body
+    assert "не принял решение" in body and "предложите созвониться" in body

@@ -205,3 +205,18 @@ def test_the_spend_gate_and_a_grown_amount(frozen, team, media_plan, approvers):
     assert launched.launched_at == NOW
     with pytest.raises(ValidationError):
         services.deliverable_launch(deliverable=media_plan, by=team["am"], at=NOW)
+
+
+def test_the_account_manager_tags_taste_driven_edits_audited(frozen, team, media_plan, approvers):
+    from agencydesk.core.models import AuditLog
+
+    sent = send(media_plan, approvers[:1], team["am"])
+    decision = decide(sent, approvers[0], "changes_requested", "Не нравится синий")
+    services.decision_taste_tag(decision=decision, taste_driven=True, by=team["am"], at=NOW)
+    decision.refresh_from_db()
+    assert decision.taste_driven
+    assert AuditLog.objects.filter(action="approval.taste").count() == 1
+    with pytest.raises(PermissionDenied):
+        services.decision_taste_tag(
+            decision=decision, taste_driven=False, by=team["outsider"], at=NOW
+        )
