@@ -118,3 +118,66 @@ def test_bad_input_is_422_and_others_are_refused(frozen, api, team, media_plan, 
     assert outsider.status_code == 403
     assert not ApprovalRequest.objects.exists()
     assert api(team["am"]).get("/api/v1/approvals/999999").status_code == 404
+
+
+def test_a_decision_from_a_message_links_it_and_a_resolution_settles_a_disagreement(
+    frozen, api, team, acme, media_plan, approvers
+):
+    from agencydesk.clients.tests.factories import ClientFactory
+    from agencydesk.messaging.services import message_record
+
+    pk = create(api, team, media_plan, approvers).json()["id"]
+    said = message_record(
+        client=acme, channel="telegram", direction="in", sent_at=NOW, text="Согласовано!", at=NOW
+    ).message
+    other = message_record(
+        client=ClientFactory(), channel="telegram", direction="in", sent_at=NOW, text="Да", at=NOW
+    ).message
+    url = f"/api/v1/approvals/{pk}/decisions"
+    foreign = post(
+        api,
+        team["am"],
+        url,
+        {
+            "contact": approvers[0].pk,
+            "decision": "approved",
+            "channel": "message",
+            "message": other.pk,
+        },
+    )
+    assert foreign.status_code == 422
+    first = post(
+        api,
+        team["am"],
+        url,
+        {
+            "contact": approvers[0].pk,
+            "decision": "approved",
+            "channel": "message",
+            "message": said.pk,
+        },
+    )
+    assert first.status_code == 201
+    from agencydesk.approvals.models import Decision
+
+    assert Decision.objects.get().message == said
+    post(
+        api,
+        team["am"],
+        url,
+        {
+            "contact": approvers[1].pk,
+            "decision": "rejected",
+            "comment": "Дорого",
+            "channel": "call",
+        },
+    )
+    assert ApprovalRequest.objects.get(pk=pk).disagreement
+    settled = post(
+        api,
+        team["am"],
+        url,
+        {"contact": approvers[1].pk, "decision": "approved", "channel": "call", "resolution": True},
+    )
+    assert settled.status_code == 201 and settled.json()["state"] == "approved"
+    assert not ApprovalRequest.objects.get(pk=pk).disagreement

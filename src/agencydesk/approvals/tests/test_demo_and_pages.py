@@ -188,3 +188,13 @@ def test_a_chase_shows_in_today_once_the_decision_is_late(frozen, team, media_pl
         body = page.get("/today/").content.decode()
     assert 'data-kind="approval_chase"' in body
     assert "не принял решение" in body and "предложите созвониться" in body
+
+
+def test_the_full_demo_shows_approvals_in_different_states():
+    from agencydesk.demo import demo_load
+
+    demo_load()
+    requests = list(ApprovalRequest.objects.all())
+    assert len(requests) == 4
+    assert {r.state for r in requests} >= {"approved", "waiting", "changes_requested"}
+    assert any(r.round == 2 for r in requests) and any(r.disagreement for r in requests)
