@@ -328,9 +328,11 @@ def approval_request_create(
     _require_editor(client, by)
     approvers = _approvers_check(client, approvers)
     material_url, note = _material_check(material_url, note, file)
-    if ApprovalRequest.objects.filter(deliverable=deliverable, state=RequestState.WAITING).exists():
+    # One request per deliverable: every later version is its next round, so the rounds
+    # count against the contract however the approval went.
+    if ApprovalRequest.objects.filter(deliverable=deliverable).exists():
         raise ValidationError(
-            {"deliverable": _("An approval of this deliverable is under way: send its next round.")}
+            {"deliverable": _("This deliverable already has an approval: send its next round.")}
         )
     request = ApprovalRequest(
         deliverable=deliverable,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.approvals import selectors, services
 from agencydesk.approvals.choices import DecisionChannel, Verdict
 from agencydesk.approvals.forms import (
@@ -27,6 +28,7 @@ from agencydesk.approvals.forms import (
 from agencydesk.approvals.models import ApprovalRequest, ApprovalRound
 from agencydesk.approvals.selectors import LinkView
 from agencydesk.calendars.selectors import client_engine
+from agencydesk.clients.models import Client
 from agencydesk.core.signed_links import LinkProblem
 from agencydesk.messaging.models import Message
 from agencydesk.work import selectors as work_selectors
@@ -177,6 +179,12 @@ def _approval(http: HttpRequest, pk: int) -> ApprovalRequest:
         raise Http404(_("No such approval request.")) from exc
 
 
+def _editable(http: HttpRequest, client: Client) -> None:
+    """Who may see but not edit the client is refused before any input is read."""
+    if not can_edit_client(http.user, client):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
+
+
 def _to_record(deliverable_id: int) -> HttpResponse:
     return redirect(reverse("work:detail", args=[deliverable_id]) + "#approval")
 
@@ -197,6 +205,7 @@ def _sent_message(http: HttpRequest, sent: services.Sent) -> None:
 @require_POST
 def send(http: HttpRequest, pk: int) -> HttpResponse:
     d = _deliverable(http, pk)
+    _editable(http, d.client)
     contacts = d.client.contacts.filter(decision_power__in=services.DECIDING)
     form = RequestForm(http.POST, http.FILES, contacts=contacts)
     if not form.is_valid():
@@ -224,6 +233,7 @@ def send(http: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def next_round(http: HttpRequest, pk: int) -> HttpResponse:
     a = _approval(http, pk)
+    _editable(http, a.client)
     form = MaterialForm(http.POST, http.FILES)
     if not form.is_valid():
         messages.error(http, " ".join(e for errors in form.errors.values() for e in errors))
@@ -259,6 +269,7 @@ def decision_form(a: ApprovalRequest, data: object = None) -> RecordDecisionForm
 @require_POST
 def record_decision(http: HttpRequest, pk: int) -> HttpResponse:
     a = _approval(http, pk)
+    _editable(http, a.client)
     form = decision_form(a, http.POST)
     if not form.is_valid():
         messages.error(http, " ".join(e for errors in form.errors.values() for e in errors))
@@ -305,6 +316,7 @@ def record_decision(http: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def amount(http: HttpRequest, pk: int) -> HttpResponse:
     d = _deliverable(http, pk)
+    _editable(http, d.client)
     form = AmountForm(http.POST)
     if not form.is_valid():
         messages.error(http, " ".join(e for errors in form.errors.values() for e in errors))

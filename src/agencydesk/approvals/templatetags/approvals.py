@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.approvals import selectors, services
-from agencydesk.approvals.choices import RequestState
 from agencydesk.approvals.forms import AmountForm, MaterialForm, RequestForm
 from agencydesk.approvals.views import decision_form
 from agencydesk.calendars.selectors import client_engine
@@ -27,7 +26,7 @@ def approval_record(context: template.Context, deliverable: Any) -> dict[str, An
     user = context["request"].user
     requests = selectors.approvals_of_deliverable(user=user, deliverable_id=deliverable.pk)
     editor = can_edit_client(user, deliverable.client)
-    waiting = any(r.state == RequestState.WAITING for r in requests)
+    waiting = bool(requests)  # later versions are rounds of the one request
     contacts = deliverable.client.contacts.filter(decision_power__in=services.DECIDING)
     return {
         "csrf_token": context.get("csrf_token"),

@@ -220,3 +220,11 @@ def test_the_account_manager_tags_taste_driven_edits_audited(frozen, team, media
         services.decision_taste_tag(
             decision=decision, taste_driven=False, by=team["outsider"], at=NOW
         )
+
+
+def test_a_later_version_is_a_round_of_the_one_request(frozen, team, media_plan, approvers):
+    sent = send(media_plan, approvers[:1], team["am"])
+    decide(sent, approvers[0], "approved")
+    with pytest.raises(ValidationError) as exc:
+        send(media_plan, approvers[:1], team["am"])
+    assert "deliverable" in exc.value.message_dict
