@@ -129,6 +129,10 @@ def test_an_approval_in_two_rounds_from_both_sides_in_russian(
         ("changes_requested", "link"),
         ("approved", "link"),
     ]
+    # The record fits a phone too.
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
     # The spend gate opens with the approved version.
     with page.expect_navigation():
         record.get_by_role("button", name="Отметить запуск").click()
