@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,6 +16,7 @@ from tests.browser.conftest import PHONE, Agency, switch_language
 pytestmark = pytest.mark.browser
 
 LINK = re.compile(r"https?://\S+/approve/[^/\s]+/")
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "ru"
 
 
 def _latest_link(client) -> str:
@@ -26,7 +28,9 @@ def _latest_link(client) -> str:
     return found.group(0)
 
 
-def _client_decides(new_context, url: str, decision: str, comment: str = "") -> None:
+def _client_decides(
+    new_context, url: str, decision: str, comment: str = "", *, shot: str = ""
+) -> None:
     """The approver: a fresh phone browser, no session, only the link."""
     context = new_context(viewport=PHONE, locale="ru-RU")
     assert context.cookies() == []
@@ -35,6 +39,9 @@ def _client_decides(new_context, url: str, decision: str, comment: str = "") -> 
     expect(client_page.locator("html")).to_have_attribute("lang", "ru")
     expect(client_page.locator(".brand")).to_be_visible()
     form = client_page.locator("[data-testid=decision-form]")
+    if shot:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        client_page.screenshot(path=SHOTS / f"{shot}.390.png", full_page=True)
     form.get_by_label(decision, exact=True).check()
     if comment:
         form.get_by_label("Комментарий").fill(comment)
@@ -111,7 +118,7 @@ def test_an_approval_in_two_rounds_from_both_sides_in_russian(
     second_link = _latest_link(severny)
     assert second_link != first_link
 
-    _client_decides(new_context, second_link, "Согласовано")
+    _client_decides(new_context, second_link, "Согласовано", shot="approval-link")
 
     # The old link now shows the newer version and cannot decide.
     stale = new_context(viewport=PHONE).new_page()
@@ -129,6 +136,7 @@ def test_an_approval_in_two_rounds_from_both_sides_in_russian(
         ("changes_requested", "link"),
         ("approved", "link"),
     ]
+    page.screenshot(path=SHOTS / "approval-record.png", full_page=True)
     # The record fits a phone too.
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
