@@ -48,5 +48,7 @@ class DecisionChannel(models.TextChoices):
 CHASE = "approval_chase"
 ROUND_OVERRUN = "approval_round_overrun"
 DISAGREEMENT = "approval_disagreement"
+# A client's message that reads as an approval while a request waits (#16): an offer to record it.
+APPROVAL_MESSAGE = "approval_message"
 
 LINK_PURPOSE = "approval"

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencydesk.approvals.choices import CHASE, DISAGREEMENT, ROUND_OVERRUN
-from agencydesk.commitments.kinds import Item, KindSpec, Reason, kind_register
+from agencydesk.approvals.choices import APPROVAL_MESSAGE, CHASE, DISAGREEMENT, ROUND_OVERRUN
+from agencydesk.approvals.from_messages import approval_offer_record
+from agencydesk.commitments.kinds import Extra, Item, KindSpec, Reason, kind_register
 
 Reverse = Callable[..., str]
 
@@ -43,6 +44,17 @@ def _disagreement_sentence(r: Reason) -> str:
     ) % {"title": r.params.get("title", ""), "round": r.params.get("round", ""), "due": r.due}
 
 
+def _offer_sentence(r: Reason) -> str:
+    return _(
+        "The client's message “%(excerpt)s” reads as an approval of “%(title)s” (round "
+        "%(round)s): record it as approved from this message, or mark it done if it is not."
+    ) % {
+        "excerpt": r.params.get("excerpt", ""),
+        "title": r.params.get("title", ""),
+        "round": r.params.get("round", ""),
+    }
+
+
 def kinds_register() -> None:
     """Called from :class:`ApprovalsConfig.ready`."""
     kind_register(
@@ -73,5 +85,22 @@ def kinds_register() -> None:
             sentence=_disagreement_sentence,
             action=gettext_lazy("Record the client's choice"),
             url=_record,
+        )
+    )
+    kind_register(
+        KindSpec(
+            code=APPROVAL_MESSAGE,
+            label=gettext_lazy("Approval in a message"),
+            subject="messaging.message",
+            sentence=_offer_sentence,
+            action=gettext_lazy("Open the approval"),
+            url=_record,
+            extras=(
+                Extra(
+                    code="record_approved",
+                    label=gettext_lazy("Record as approved (from this message)"),
+                    perform=approval_offer_record,
+                ),
+            ),
         )
     )

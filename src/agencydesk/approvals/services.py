@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from agencydesk.accounts.models import User
 from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.approvals.choices import (
+    APPROVAL_MESSAGE,
     APPROVING,
     CHASE,
     DISAGREEMENT,
@@ -210,6 +211,14 @@ def _close(
             commitment_meet(commitment=commitment, at=at, by=by)
         else:
             commitment_cancel(commitment=commitment, at=at, by=by, why="superseded")
+
+
+def _offers_close(request: ApprovalRequest, *, at: datetime, by: User | None) -> None:
+    """The round is decided: offers to record an approval from a message of it have no object."""
+    for offer in Commitment.objects.filter(
+        kind=APPROVAL_MESSAGE, state__in=ACTIVE_STATES, reason_params__request=request.pk
+    ).select_related("calendar", "client"):
+        commitment_cancel(commitment=offer, at=at, by=by, why="round decided")
 
 
 def _round_open(
@@ -499,6 +508,7 @@ def approval_decide(
         request.state, request.disagreement, request.updated_at = outcome, disagreement, at
         request.save(update_fields=["state", "disagreement", "updated_at"])
         _close(request, CHASE, at=at, by=by, met=True)
+        _offers_close(request, at=at, by=by)
         changes.update({"outcome": outcome, "disagreement": disagreement})
         if disagreement:
             _disagreement_flag(request, at=at, by=by)

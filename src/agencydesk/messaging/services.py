@@ -49,6 +49,7 @@ from agencydesk.messaging.choices import (
     Source,
     TemplateKind,
 )
+from agencydesk.messaging.hooks import INBOUND_HOOKS
 from agencydesk.messaging.models import (
     Conversation,
     LabelCorrection,
@@ -345,6 +346,8 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
         opened.append(first)
     if message.is_question:
         opened.append(_question_build(message, at=at))
+    for hook in INBOUND_HOOKS:
+        opened.extend(hook(message, at))
     commitments_save(opened, at=at)
     return first if message.needs_response else None
 
