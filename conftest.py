@@ -49,6 +49,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A page requested in Russian leaves Russian active in the thread (LocaleMiddleware
+    activates, nothing deactivates): every test starts from the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def now():
     from django.utils import timezone

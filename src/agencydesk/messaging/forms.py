@@ -32,6 +32,10 @@ class ComposerForm(forms.Form):
     confirm_by_email = forms.BooleanField(
         label=_("Also confirm by e-mail (messenger messages get deleted)"), required=False
     )
+    # Shown only once the guard held the message: the writer confirms it may name another client.
+    others_confirmed = forms.BooleanField(
+        label=_("I checked: this message may name the other client"), required=False
+    )
 
     def __init__(self, *args, client=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

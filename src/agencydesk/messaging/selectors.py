@@ -95,3 +95,17 @@ def corrected_labels_tsv() -> str:
         text = message.text.replace("\t", " ").replace("\r", "")
         rows.append(f"{message.client.language}\t{bits}\t{text.replace(chr(10), chr(92) + 'n')}")
     return "\n".join(rows) + "\n"
+
+
+def other_client_names(*, user: User, client: Client) -> list[str]:
+    """The names the other-client guard looks for in a message to ``client``: the other clients
+    ``user`` may see, and their contacts' full names (a first name alone is too common to hold
+    a message for). Clients hidden from ``user`` are never named back to them."""
+    from agencydesk.clients.access import clients_visible_to
+    from agencydesk.clients.models import Contact
+
+    others = clients_visible_to(user).exclude(pk=client.pk)
+    names = set(others.values_list("name", flat=True))
+    contacts = Contact.objects.filter(client__in=others.values("pk")).values_list("name", flat=True)
+    names.update(name for name in contacts if len(name.split()) >= 2)
+    return sorted(n for n in names if n.strip())

@@ -49,6 +49,7 @@ from agencydesk.messaging.choices import (
     Source,
     TemplateKind,
 )
+from agencydesk.messaging.guard import Mention, other_client_mentions
 from agencydesk.messaging.hooks import INBOUND_HOOKS
 from agencydesk.messaging.models import (
     Conversation,
@@ -57,6 +58,7 @@ from agencydesk.messaging.models import (
     MessageTemplate,
     OutboundMessage,
 )
+from agencydesk.messaging.selectors import other_client_names
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
 from agencydesk.messaging.understanding import LABELS, Understanding, understand
 from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
@@ -614,6 +616,22 @@ def outbound_text_check(*, channel: str, text: str) -> None:
         )
 
 
+class OtherClientNamed(ValidationError):
+    """A message a person wrote to one client names another (C10): held for them to confirm."""
+
+    def __init__(self, mentions: list[Mention], text: str) -> None:
+        self.mentions, self.text = mentions, text
+        names = ", ".join(dict.fromkeys(m.found(text) for m in mentions))
+        super().__init__(
+            _(
+                "This message names another client of the agency: %(names)s. We never discuss "
+                "other clients with a client: change the text, or confirm that it may go."
+            )
+            % {"names": names},
+            code="other_client",
+        )
+
+
 @transaction.atomic
 def message_send(
     *,
@@ -626,11 +644,20 @@ def message_send(
     awaiting_client: bool = False,
     answers_questions: bool = True,
     automatic: bool = False,
+    guard: bool = False,
 ) -> OutboundMessage:
-    """Write to a client: record the message, queue it in the outbox, hold it for quiet hours."""
+    """Write to a client: record the message, queue it in the outbox, hold it for quiet hours.
+
+    ``guard``: a person wrote it and has not confirmed it yet; one that names another client
+    the writer may see raises :class:`OtherClientNamed`, and nothing is recorded.
+    """
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the message first.")})
+    if guard and by is not None:
+        mentions = other_client_mentions(text, other_client_names(user=by, client=client))
+        if mentions:
+            raise OtherClientNamed(mentions, text)
     if conversation is None:
         channel = channel or client.preferred_channel
         conversation = conversation_for(client=client, channel=channel, key=None, at=at)

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,7 @@ from agencydesk.commitments.reasons import commitment_reason
 from agencydesk.messaging import selectors, services
 from agencydesk.messaging.choices import QUESTION, Channel, TemplateKind
 from agencydesk.messaging.forms import ComposerForm, LogForm
+from agencydesk.messaging.guard import Mention
 from agencydesk.messaging.models import Message
 
 PAGE = 40
@@ -85,12 +88,26 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def highlighted(text: str, mentions: list[Mention]) -> SafeString:
+    """The held text, escaped, with each other-client name the guard found in <mark>."""
+    parts, last = [], 0
+    for mention in mentions:
+        if mention.start < last:
+            continue  # overlapping names: the first one marks the words
+        parts.append(escape(text[last : mention.start]))
+        parts.append(format_html("<mark>{}</mark>", text[mention.start : mention.end]))
+        last = mention.end
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped above
+
+
 @login_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_or_404(request, pk)
     require_client_edit(request, client)
     composer = ComposerForm(request.POST, client=client)
+    guard_held = None
     if composer.is_valid():
         try:
             # Both or neither: a confirmation that cannot go out keeps the message unsent too.
@@ -103,6 +120,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
                     conversation=composer.cleaned_data["conversation"],
                     awaiting_client=composer.cleaned_data["awaiting_client"],
                     answers_questions=composer.cleaned_data["answers_questions"],
+                    guard=not composer.cleaned_data["others_confirmed"],
                 )
                 if composer.cleaned_data["confirm_by_email"] and outbox.channel != Channel.EMAIL:
                     services.confirmation_by_email_send(
@@ -111,6 +129,9 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
                         by=request.user,  # type: ignore[arg-type]
                         at=timezone.now(),
                     )
+        except services.OtherClientNamed as held:
+            composer.add_error("text", held.messages)
+            guard_held = highlighted(held.text, held.mentions)
         except ValidationError as exc:
             composer.add_error("text", exc.messages)
         else:
@@ -125,12 +146,9 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Sent."))
             return redirect(reverse("messaging:timeline", args=[client.pk]) + "#composer")
     log_form = LogForm(prefix="log")
-    return render(
-        request,
-        "messaging/timeline.html",
-        _timeline_context(request, client, composer, log_form),
-        status=200,
-    )
+    context = _timeline_context(request, client, composer, log_form)
+    context["guard_held"] = guard_held
+    return render(request, "messaging/timeline.html", context, status=200)
 
 
 @login_required

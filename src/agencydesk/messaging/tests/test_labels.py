@@ -152,3 +152,27 @@ def test_corrections_export_as_labelled_data(acme, team, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("# lang")
     assert lines[1:] == ["ru\t0100\tСпасибо,\\nполучили"]
+
+
+def test_a_message_naming_another_client_is_held_until_the_writer_confirms(acme, team):
+    """C10: the guard holds a person's message to one client that names another, in any form."""
+    from agencydesk.clients.tests.factories import ClientFactory, ContactFactory
+    from agencydesk.messaging.models import OutboundMessage
+
+    other = ClientFactory(name="Ромашка", account_manager=team["am"])
+    ContactFactory(client=other, name="Инна Соколова")
+    secret = ClientFactory(name="Василёк", confidential=True, account_manager=team["director"])
+    web = HttpClient()
+    web.force_login(team["am"])
+    url = reverse("messaging:send", args=[acme.pk])
+    text = "Сделаем как для Ромашки, Инна Соколова одобрила. Василёк тоже доволен."
+    page = web.post(url, {"text": text})
+    assert page.status_code == 200 and not OutboundMessage.objects.exists()
+    html = page.content.decode()
+    assert "<mark>Ромашки</mark>" in html and "<mark>Инна Соколова</mark>" in html
+    # A confidential client the writer may not see is never named back to them.
+    assert "<mark>Василёк</mark>" not in html and secret.name in html  # only as typed
+    answer = web.post(url, {"text": text, "others_confirmed": "on"})
+    assert answer.status_code == 302 and OutboundMessage.objects.count() == 1
+    # The desk's own messages (acknowledgements, links) are not held.
+    assert web.post(url, {"text": "Добрый день! Всё готово."}).status_code == 302
