@@ -158,7 +158,8 @@ def minutes_open(*, token: str, now: datetime) -> Opened | LinkProblem:
     contact = minutes.meeting.contacts.filter(pk=claim.contact_id).first()
     if contact is None:  # no longer a participant, or a contact of another client
         return LinkProblem.FOREIGN
-    current = claim.version == minutes.sent_version
+    # The link's version must be the minutes' current one, and that one sent.
+    current = claim.version == minutes.version == minutes.sent_version
     still_open = (
         current
         and minutes.state in (MinutesState.SENT, MinutesState.DISPUTED)
@@ -178,7 +179,7 @@ def minutes_answer(
 ) -> list[PointResponse]:
     """A participant's answers, point id → (confirm or dispute, comment); a dispute needs a comment."""
     minutes = Minutes.objects.select_for_update().get(pk=opened.minutes.pk)
-    current = opened.claim.version == minutes.sent_version
+    current = opened.claim.version == minutes.version == minutes.sent_version
     if not (
         current
         and minutes.state in (MinutesState.SENT, MinutesState.DISPUTED)
