@@ -134,3 +134,14 @@ def test_other_people_may_not_edit_minutes(demo, team):
     demo.confidential = True
     demo.save()
     assert web(team["outsider"]).get(f"/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_today_shows_the_minutes_to_write_and_the_tasks(demo, team):
+    page = web(team["am"]).get("/today/").content.decode()
+    to_write = Meeting.objects.get(minutes__isnull=True, rrule="")
+    assert f"/meetings/{to_write.pk}/#minutes" in page
+    assert "Send the minutes of" in page
+    point = Commitment.objects.filter(kind="meetings_action", owner=team["am"]).first()
+    assert point is not None and f"/meetings/points/{point.subject_id}/" in page
+    follow = web(team["am"]).get(f"/meetings/points/{point.subject_id}/")
+    assert follow.status_code == 302 and f"#point-{point.subject_id}" in follow["Location"]
