@@ -460,6 +460,7 @@ TABLE: dict[str, Row] = {
     "meetings:minutes": Row("GET", "/meetings/{meeting}/minutes/", writes(200)),
     "meetings:send": Row("POST", "/meetings/minutes/{draft}/send/", writes(302)),
     "meetings:point": Row("GET", "/meetings/points/{point}/", reads(302)),
+    "meetings:call_confirmation": Row("GET", "/meetings/calls/{call}/", writes(200)),
     # The participant's link and the calendar feed: their token is the right, not a login.
     "meetings:confirm": Row("GET", "/minutes/{minutes_token}/", ANYONE),
     "meetings:feed": Row("GET", "/calendar/{feed_token}.ics", ANYONE),
@@ -767,8 +768,18 @@ def world(db, settings):
             at=now,
             base_url="http://testserver/",
         )[0]
+        logged_call = message_record(
+            client=client,
+            channel="phone",
+            direction="in",
+            sent_at=now,
+            text="Запуск 10 марта",
+            at=now,
+            needs_response=False,
+        ).message
         objects[which].update(
             {
+                "call": logged_call.pk,
                 "meeting": minutes_of["minutes"].meeting_id,
                 "minutes": minutes_of["minutes"].pk,
                 "draft": minutes_of["draft"].pk,

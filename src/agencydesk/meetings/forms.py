@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.accounts.models import User
 from agencydesk.clients.models import Client, Contact
-from agencydesk.core.validators import NAME_MAX_LENGTH, NOTES_MAX_LENGTH
+from agencydesk.core.validators import COMPOSED_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, NOTES_MAX_LENGTH
 from agencydesk.meetings.choices import Outcome
 from agencydesk.meetings.models import POINT_MAX_LENGTH, POINTS_MAX
 from agencydesk.work.forms import LOCAL, PersonChoice, client_moment
@@ -115,3 +115,12 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(
     ActionForm, extra=3, max_num=POINTS_MAX, absolute_max=POINTS_MAX
 )
+
+
+class CallConfirmationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Confirmation to the client"),
+        max_length=COMPOSED_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Edit it as you like; it goes in the client's channel."),
+    )

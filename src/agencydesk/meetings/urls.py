@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.minutes_edit, name="minutes"),
     path("meetings/minutes/<int:pk>/send/", views.minutes_send, name="send"),
     path("meetings/points/<int:pk>/", views.point_detail, name="point"),
+    path("meetings/calls/<int:pk>/", views.call_confirmation, name="call_confirmation"),
     path("minutes/<str:token>/", views.minutes_confirm, name="confirm"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("calendar/feed/new/", views.feed_new, name="feed_new"),

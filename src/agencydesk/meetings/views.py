@@ -24,10 +24,10 @@ from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.access import clients_visible_to
 from agencydesk.clients.models import Client
 from agencydesk.core.signed_links import LinkProblem
-from agencydesk.meetings import confirmations, selectors, services
+from agencydesk.meetings import calls, confirmations, selectors, services
 from agencydesk.meetings.choices import MinutesState, Outcome, PointKind, Verdict
 from agencydesk.meetings.feed import feed_calendar, feed_token_create, feed_token_revoke, feed_user
-from agencydesk.meetings.forms import ActionFormSet, MeetingForm, MinutesForm
+from agencydesk.meetings.forms import ActionFormSet, CallConfirmationForm, MeetingForm, MinutesForm
 from agencydesk.meetings.models import Meeting, Minutes, Point
 from agencydesk.meetings.schedule import meeting_occurrences, warning_message
 
@@ -372,3 +372,45 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     if feed_token_revoke(user=request.user, at=timezone.now()):  # type: ignore[arg-type]
         messages.success(request, _("Your calendar address no longer works."))
     return redirect(reverse("accounts:profile") + "#calendar-feed")
+
+
+# --- a logged call confirmed in writing -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft confirmation of a logged call or meeting, to edit and send (editors only)."""
+    from agencydesk.messaging.models import Message
+
+    message = (
+        Message.objects.filter(
+            pk=pk,
+            client__in=clients_visible_to(request.user),
+            channel__in=calls.LOGGED,  # type: ignore[arg-type]
+        )
+        .select_related("client__calendar", "author_contact")
+        .first()
+    )
+    if message is None:
+        raise Http404(_("No such call."))
+    user: User = request.user  # type: ignore[assignment]
+    if not can_edit_client(user, message.client):
+        raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
+    form = CallConfirmationForm(
+        request.POST or None, initial={"text": calls.call_confirmation_draft(message=message)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            outbox = calls.call_confirmation_send(
+                message=message, text=form.cleaned_data["text"], by=user, at=timezone.now()
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            if outbox.state == "held":
+                messages.info(request, _("Confirmation held for the client's working hours."))
+            else:
+                messages.success(request, _("Confirmation sent."))
+            return redirect("messaging:timeline", pk=message.client_id)
+    return render(request, "meetings/call_confirmation.html", {"form": form, "call": message})
