@@ -166,6 +166,8 @@ def minutes_due_open(*, meeting: Meeting, at: datetime) -> int:
     the same occurrence's commitment twice.
     """
     until = at + _ahead()
+    if not meeting.rrule:  # a one-off meeting's one reminder is opened when it is planned
+        until = max(until, meeting.starts_at)
     previous = meeting.minutes_due_until
     if previous >= until:
         return 0

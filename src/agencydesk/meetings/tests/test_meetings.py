@@ -281,3 +281,12 @@ def test_recurring_meetings_get_their_minutes_commitments_ahead_once(acme, team,
     )
     # 24 Feb to 17 March: the horizon is 24 March 10:00, before that day's meeting.
     assert len(held) == len(set(held)) == 4
+
+
+def test_a_one_off_meeting_far_ahead_gets_its_reminder_once(acme, team):
+    meeting = plan(acme, team, msk(2026, 5, 12, 11, 0)).meeting
+    [commitment] = Commitment.objects.filter(kind=MINUTES_DUE)
+    assert commitment.visible_from == msk(2026, 5, 12, 12, 0)
+    services.minutes_due_tick(now=msk(2026, 5, 1, 10, 0))
+    services.minutes_due_open(meeting=meeting, at=msk(2026, 5, 1, 10, 0))
+    assert Commitment.objects.filter(kind=MINUTES_DUE).count() == 1
