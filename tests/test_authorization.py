@@ -762,12 +762,15 @@ def world(db, settings):
                 decisions=["Запуск 10 марта"],
                 actions=[],
             )
-        link = meeting_confirmations.minutes_send(
-            minutes=minutes_of["minutes"],
-            by=people["director"],
-            at=now,
-            base_url="http://testserver/",
-        )[0]
+        # Sent without a message: a reply in the client's conversation would meet {item}.
+        sent = minutes_of["minutes"]
+        type(sent).objects.filter(pk=sent.pk).update(
+            state="sent", sent_version=1, sent_at=now, confirm_due_at=now + dt.timedelta(days=2)
+        )
+        sent.refresh_from_db()
+        link_url = meeting_confirmations.minutes_link(
+            minutes=sent, contact=contact, base_url="http://testserver/"
+        )
         logged_call = message_record(
             client=client,
             channel="phone",
@@ -785,7 +788,7 @@ def world(db, settings):
                 "draft": minutes_of["draft"].pk,
                 "point": minutes_of["minutes"].points.get().pk,
                 "held_at": held_at.isoformat(),
-                "minutes_token": link.url.rsplit("/minutes/", 1)[1].strip("/"),
+                "minutes_token": link_url.rsplit("/minutes/", 1)[1].strip("/"),
                 "feed_token": feed_raw,
             }
         )
