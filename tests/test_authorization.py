@@ -460,6 +460,34 @@ TABLE: dict[str, Row] = {
         {"new_due_at": "{due_later}", "reason": "Ждём данные"},
         json=True,
     ),
+    # --- meetings: {meeting} had its minutes ({minutes}) sent; {draft} is another one's, unsent.
+    "meetings:list": Row("GET", "/meetings/", SIGNED_IN),
+    "meetings:new": Row("GET", "/meetings/new/", SIGNED_IN),
+    "meetings:detail": Row("GET", "/meetings/{meeting}/", reads()),
+    "meetings:minutes": Row("GET", "/meetings/{meeting}/minutes/", writes(200)),
+    "meetings:send": Row("POST", "/meetings/minutes/{draft}/send/", writes(302)),
+    "meetings:point": Row("GET", "/meetings/points/{point}/", reads(302)),
+    "meetings:call_confirmation": Row("GET", "/meetings/calls/{call}/", writes(200)),
+    # The participant's link and the calendar feed: their token is the right, not a login.
+    "meetings:confirm": Row("GET", "/minutes/{minutes_token}/", ANYONE),
+    "meetings:feed": Row("GET", "/calendar/{feed_token}.ics", ANYONE),
+    "meetings:feed_new": Row("POST", "/calendar/feed/new/", SIGNED_IN_POST),
+    "meetings:feed_revoke": Row("POST", "/calendar/feed/revoke/", SIGNED_IN_POST),
+    "POST /api/v1/meetings": Row(
+        "POST",
+        "/api/v1/meetings",
+        writes(201, out=API),
+        {"client": "{client}", "title": "Статус", "starts_at": "{tomorrow}"},
+        json=True,
+    ),
+    "GET /api/v1/meetings/{meeting_id}": Row("GET", "/api/v1/meetings/{meeting}", reads(out=API)),
+    "POST /api/v1/meetings/{meeting_id}/minutes": Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/minutes",
+        writes(201, out=API),
+        {"held_at": "{held_at}", "decisions": ["Запуск 10 марта"]},
+        json=True,
+    ),
     "POST /api/v1/deliverable-schedules": Row(
         "POST",
         "/api/v1/deliverable-schedules",
@@ -812,6 +840,66 @@ def world(db, settings):
             at=now,
         )
         objects[which]["item"] = later.first_response.pk
+    # --- meetings: per client a meeting held five days ago with its minutes sent to the contact
+    # ({minutes_token} is the contact's link), a second one with draft minutes ({draft}) to send;
+    # the account manager's calendar feed ({feed_token}).
+    from agencydesk.meetings import confirmations as meeting_confirmations
+    from agencydesk.meetings import services as meeting_services
+    from agencydesk.meetings.feed import feed_token_create
+
+    _feed, feed_raw = feed_token_create(user=people["am"], at=now)
+    for which in objects:
+        client = ClientModel.objects.get(pk=objects[which]["client"])
+        contact = client.contacts.order_by("pk").first()
+        planned_at, held_at = now - dt.timedelta(days=10), now - dt.timedelta(days=5)
+        minutes_of = {}
+        for name in ("minutes", "draft"):
+            meeting = meeting_services.meeting_create(
+                client=client,
+                title="Статус",
+                starts_at=held_at,
+                duration_minutes=60,
+                contacts=[contact],
+                by=people["director"],
+                at=planned_at,
+            ).meeting
+            minutes_of[name] = meeting_services.minutes_save(
+                meeting=meeting,
+                by=people["director"],
+                at=now,
+                decisions=["Запуск 10 марта"],
+                actions=[],
+            )
+        # Sent without a message: a reply in the client's conversation would meet {item}.
+        sent = minutes_of["minutes"]
+        type(sent).objects.filter(pk=sent.pk).update(
+            state="sent", sent_version=1, sent_at=now, confirm_due_at=now + dt.timedelta(days=2)
+        )
+        sent.refresh_from_db()
+        link_url = meeting_confirmations.minutes_link(
+            minutes=sent, contact=contact, base_url="http://testserver/"
+        )
+        logged_call = message_record(
+            client=client,
+            channel="phone",
+            direction="in",
+            sent_at=now,
+            text="Запуск 10 марта",
+            at=now,
+            needs_response=False,
+        ).message
+        objects[which].update(
+            {
+                "call": logged_call.pk,
+                "meeting": minutes_of["minutes"].meeting_id,
+                "minutes": minutes_of["minutes"].pk,
+                "draft": minutes_of["draft"].pk,
+                "point": minutes_of["minutes"].points.get().pk,
+                "held_at": held_at.isoformat(),
+                "minutes_token": link_url.rsplit("/minutes/", 1)[1].strip("/"),
+                "feed_token": feed_raw,
+            }
+        )
     web = {}
     api = {}
     for role, user in people.items():

@@ -19,6 +19,7 @@ from agencydesk.clients.api import router as clients_router
 from agencydesk.commitments.api import router as commitments_router
 from agencydesk.insights.api import router as insights_router
 from agencydesk.integrations.telegram.api import router as telegram_router
+from agencydesk.meetings.api import router as meetings_router
 from agencydesk.messaging.api import router as messaging_router
 from agencydesk.work.api import router as work_router
 
@@ -134,6 +135,7 @@ def _register_routers() -> None:
     api.add_router("/", telegram_router)
     api.add_router("/", work_router)
     api.add_router("/", approvals_router)
+    api.add_router("/", meetings_router)
 
 
 _register_routers()

@@ -27,6 +27,7 @@ from agencydesk.clients.models import (
     WorkingFileLink,
 )
 from agencydesk.clients.services import client_create
+from agencydesk.demo_meetings import demo_meetings
 from agencydesk.demo_messages import demo_conversations
 from agencydesk.demo_work import demo_work
 from agencydesk.integrations.email.demo import demo_email
@@ -467,4 +468,6 @@ def _work(names: list[str], users: dict[str, User], now: datetime) -> int:
         .order_by("pk")
     )
     with transaction.atomic():
-        return demo_work(clients=clients, users=users, now=now)
+        made = demo_work(clients=clients, users=users, now=now)
+        demo_meetings(clients=clients, users=users, now=now)
+        return made

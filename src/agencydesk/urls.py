@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("agencydesk.messaging.urls")),
     path("", include("agencydesk.work.urls")),
     path("", include("agencydesk.approvals.urls")),
+    path("", include("agencydesk.meetings.urls")),
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),
     path("", include("agencydesk.clients.calendar_urls")),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "agencydesk.commitments",
     "agencydesk.work",
     "agencydesk.approvals",
+    "agencydesk.meetings",
     "agencydesk.insights",
     "agencydesk.integrations.telegram",
     "agencydesk.integrations.email",
@@ -299,6 +300,9 @@ AGENCYDESK_LATE_IN_DAY = os.environ.get("AGENCYDESK_LATE_IN_DAY", "15:00")
 AGENCYDESK_RECURRING_AHEAD_DAYS = int(os.environ.get("AGENCYDESK_RECURRING_AHEAD_DAYS", "14"))
 # How many calendar days a client's approval link stays valid after it was sent.
 AGENCYDESK_APPROVAL_LINK_DAYS = int(os.environ.get("AGENCYDESK_APPROVAL_LINK_DAYS", "30"))
+# The agency's meeting window in its own time zone (seed 003), and business days to confirm minutes.
+AGENCYDESK_MEETING_WINDOW = os.environ.get("AGENCYDESK_MEETING_WINDOW", "10:00-16:00")
+AGENCYDESK_MINUTES_CONFIRM_DAYS = int(os.environ.get("AGENCYDESK_MINUTES_CONFIRM_DAYS", "2"))
 AGENCYDESK_FIRST_RESPONSE_MINUTES = int(os.environ.get("AGENCYDESK_FIRST_RESPONSE_MINUTES", "10"))
 
 # Telegram (integrations/telegram): the bot's token, the Bot API's address (tests

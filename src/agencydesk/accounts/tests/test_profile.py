@@ -53,8 +53,8 @@ def test_profile_lists_own_tokens_in_a_fixed_number_of_queries(
     for n in range(5):
         api_token_create(user=am, name=f"script {n}", at=NOON)
     api_token_create(user=UserFactory(), name="someone else's", at=NOON)
-    # session, user, tokens, Telegram alert chats
-    with django_assert_num_queries(4):
+    # session, user, tokens, Telegram alert chats, the calendar feed's secret
+    with django_assert_num_queries(5):
         page = signed_in.get(reverse("accounts:profile")).content.decode()
     assert page.count('id="token-') == 5
     assert "someone else&#x27;s" not in page and "someone else's" not in page
