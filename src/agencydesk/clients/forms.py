@@ -160,7 +160,9 @@ class ContractForm(
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "monthly_fee": forms.TextInput(attrs={"inputmode": "decimal"}),
         },
+        localized=["monthly_fee"],
     )
 ):
     """The terms of a contract; its service lines are a formset beside it."""
@@ -172,8 +174,15 @@ class ContractServiceForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.all(), required=False
     )
+    # Localized: "6,0" in Russian both here and on the client's page.
     monthly_volume = forms.DecimalField(
-        label=_("Monthly volume"), required=False, min_value=0, max_digits=8, decimal_places=1
+        label=_("Monthly volume"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     unit = forms.ChoiceField(
         label=_("Unit"), choices=[("", "—"), *VolumeUnit.choices], required=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -9,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from agencydesk.calendars.selectors import client_calendar
 from agencydesk.clients.access import can_view_client, clients_visible_to
 from agencydesk.clients.models import Client, Contract, ContractService
+from agencydesk.core.history import HistoryLine, history_lines
 from agencydesk.core.models import AuditLog
 from agencydesk.core.services import model_snapshot
 
@@ -71,6 +73,18 @@ def client_audit(*, user: User, client: Client, limit: int = 50) -> QuerySet[Aud
     return AuditLog.objects.filter(
         client_id=client.pk, client_id__in=clients_visible_to(user).values("pk")
     ).select_related("actor", "content_type")[:limit]
+
+
+# Rows read for one page of history: the changes of one promise merge into one line.
+HISTORY_ROWS_PER_LINE = 4
+
+
+def client_history(
+    *, user: User, client: Client, now: datetime, limit: int = 15
+) -> list[HistoryLine]:
+    """The latest changes of one client as sentences in the active language and time zone."""
+    rows = client_audit(user=user, client=client, limit=limit * HISTORY_ROWS_PER_LINE)
+    return history_lines(rows, now=now, limit=limit)
 
 
 def client_export(*, user: User, client: Client) -> dict:

@@ -99,7 +99,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": selectors.client_current_contract(client),
         "can_edit": can_edit_client(request.user, client),  # type: ignore[arg-type]
         "can_delete": can_delete_client(request.user),  # type: ignore[arg-type]
-        "audit": selectors.client_audit(user=request.user, client=client, limit=15),  # type: ignore[arg-type]
+        "history": selectors.client_history(user=request.user, client=client, now=now),  # type: ignore[arg-type]
     }
     return render(request, "clients/detail.html", context)
 

@@ -11,6 +11,7 @@ class CommitmentsConfig(AppConfig):
         from agencydesk.calendars.services import RECOMPUTERS
         from agencydesk.clients.services import CALENDAR_MOVES, MANAGER_HANDOVERS
         from agencydesk.commitments.clock import TICKS
+        from agencydesk.commitments.history import history_register
         from agencydesk.commitments.services import (
             commitments_hand_over,
             commitments_move_calendar,
@@ -18,6 +19,7 @@ class CommitmentsConfig(AppConfig):
         )
         from agencydesk.core.workers import tasks_abandoned_sweep
 
+        history_register()
         if commitments_recompute_for_calendar not in RECOMPUTERS:
             RECOMPUTERS.append(commitments_recompute_for_calendar)
         if commitments_hand_over not in MANAGER_HANDOVERS:
