@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -39,6 +40,8 @@ from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.core.forms import initial_of
 
 PAGE_SIZE = 25
+SEARCH_MAX_LENGTH = 100
+SILENT_CHOICES = (3, 5, 7, 14, 30)
 
 
 def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -50,31 +53,69 @@ def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _bounded_int(value: str | None, *, high: int) -> int | None:
+    """A positive whole number from a query parameter, at most ``high``; anything else: None."""
+    if not value or not value.isdigit() or len(value) > 6:
+        return None
+    number = int(value)
+    return min(number, high) if number > 0 else None
+
+
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     status = request.GET.get("status", "")
     if status not in ClientStatus.values:
         status = ""
-    try:
-        manager_id = int(request.GET.get("am") or 0) or None
-    except ValueError:
-        manager_id = None
+    manager_id = _bounded_int(request.GET.get("am"), high=2**31 - 1)
+    order = request.GET.get("sort", "name")
+    if order not in selectors.CLIENT_ORDERS:
+        order = "name"
+    overdue_only = request.GET.get("overdue") == "1"
+    silent_days = _bounded_int(request.GET.get("silent"), high=selectors.SILENT_DAYS_MAX)
     qs = selectors.client_list(
         user=request.user,  # type: ignore[arg-type]
         search=search,
         account_manager_id=manager_id,
         status=status,
+        now=timezone.now(),
+        order=order,
+        overdue_only=overdue_only,
+        silent_days=silent_days,
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     default_calendar = calendar_default()
+    now = timezone.now()
     for client in page.object_list:
         client.effective_calendar = client.calendar or default_calendar
+        touched = getattr(client, "last_touch_at", None)
+        client.silent_days = (now - touched).days if touched else None
+        client.too_silent = touched is None or client.silent_days >= client.keep_in_touch_days
+    filters = {
+        "q": search,
+        "am": manager_id or "",
+        "status": status,
+        "overdue": "1" if overdue_only else "",
+        "silent": silent_days or "",
+    }
     context = {
         "page": page,
         "search": search,
         "status": status,
         "manager_id": manager_id,
+        "order": order,
+        "overdue_only": overdue_only,
+        "silent_days": silent_days,
+        "filtered": bool(search or status or manager_id or overdue_only or silent_days),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "query_sorted": urlencode({**{k: v for k, v in filters.items() if v}, "sort": order}),
+        "orders": [
+            ("name", gettext_lazy("By name")),
+            ("-overdue", gettext_lazy("Most overdue first")),
+            ("touch", gettext_lazy("Longest without a touch first")),
+            ("manager", gettext_lazy("By account manager")),
+        ],
+        "silent_choices": SILENT_CHOICES,
         "statuses": ClientStatus.choices,
         "managers": account_managers(),
         "can_create": can_create_client(request.user),  # type: ignore[arg-type]
