@@ -55,6 +55,10 @@ class ClientForm(
         help_text=_("ISO country code, such as RU, UA, BG, KZ, GB; empty for none."),
     )
 
+    confirm_duplicate_name = forms.BooleanField(
+        label=_("Save anyway: this is a different client"), required=False
+    )
+
     def __init__(self, *args, client=None, calendar=None, **kwargs) -> None:
         if client is not None:
             kwargs["initial"] = {
@@ -76,6 +80,7 @@ class ClientForm(
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["team"] = list(data.get("team") or [])
+        data["duplicate_name_ok"] = bool(data.pop("confirm_duplicate_name", False))
         return data
 
 

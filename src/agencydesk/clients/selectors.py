@@ -90,6 +90,26 @@ def client_list(
     return qs.order_by(*ordering)
 
 
+DUPLICATES_SHOWN = 5
+
+
+def client_name_duplicates(
+    *, user: User, name: str, exclude_pk: int | None = None
+) -> tuple[list[Client], bool]:
+    """The clients ``user`` may see named ``name`` (any case), and whether others exist that
+    they may not see (those are never named)."""
+    same = Client.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    visible = list(
+        clients_visible_to(user)
+        .filter(pk__in=same.values("pk"))
+        .order_by("name", "pk")[:DUPLICATES_SHOWN]
+    )
+    hidden = same.exclude(pk__in=clients_visible_to(user).values("pk")).exists()
+    return visible, hidden
+
+
 def client_detail(*, user: User, pk: int) -> Client:
     """One client with everything its page shows, in a fixed number of queries."""
     return (

@@ -61,6 +61,41 @@ def _bounded_int(value: str | None, *, high: int) -> int | None:
     return min(number, high) if number > 0 else None
 
 
+def _duplicate_warning(
+    request: HttpRequest,
+    form: client_forms.ClientForm,
+    exc: ValidationError,
+    exclude_pk: int | None,
+) -> dict[str, Any] | None:
+    """When the service refused a name another client has: the ones the person may open, and
+    whether there are others (never named). None for any other error."""
+    errors = getattr(exc, "error_dict", {}).get("name", [])
+    if not any(getattr(e, "code", None) == services.DUPLICATE_NAME for e in errors):
+        return None
+    visible, hidden = selectors.client_name_duplicates(
+        user=request.user,  # type: ignore[arg-type]
+        name=form.cleaned_data.get("name", ""),
+        exclude_pk=exclude_pk,
+    )
+    return {"visible": visible, "hidden": hidden and not visible}
+
+
+def _save_client_form(
+    request: HttpRequest, form: client_forms.ClientForm, client: Any = None
+) -> tuple[Any, dict[str, Any] | None]:
+    """Call the create or update service; returns (the client or None, the duplicate warning)."""
+    who = {"by": request.user, "at": timezone.now()}
+    try:
+        if client is None:
+            return services.client_create(**who, **form.service_data()), None  # type: ignore[arg-type]
+        return services.client_update(client=client, **who, **form.service_data()), None  # type: ignore[arg-type]
+    except ValidationError as exc:
+        warning = _duplicate_warning(request, form, exc, client.pk if client else None)
+        if warning is None:
+            _apply_errors(form, exc)
+        return None, warning
+
+
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -155,19 +190,15 @@ def client_create(request: HttpRequest) -> HttpResponse:
         calendar=default,
         initial={"account_manager": request.user.pk},
     )
+    duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            client = services.client_create(
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        client, duplicate = _save_client_form(request, form)
+        if client is not None:
             messages.success(request, _("Client “%(name)s” added.") % {"name": client.name})
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": None})
+    return render(
+        request, "clients/form.html", {"form": form, "client": None, "duplicate": duplicate}
+    )
 
 
 @login_required
@@ -177,20 +208,15 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = client_forms.ClientForm(
         request.POST or None, client=client, calendar=client_calendar(client)
     )
+    duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(
-                client=client,
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        saved, duplicate = _save_client_form(request, form, client)
+        if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client})
+    return render(
+        request, "clients/form.html", {"form": form, "client": client, "duplicate": duplicate}
+    )
 
 
 @login_required
