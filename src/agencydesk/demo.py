@@ -265,10 +265,9 @@ def _people(now: datetime) -> dict[str, User]:
 def address_form_of(address_as: str) -> str:
     """The form of address that goes with how a demo contact is addressed.
 
-    A first name alone ("Екатерина", "Тарасе", "Oliver") is informal; a first
-    name with the patronymic ("Алексей Викторович"), a title ("пане Андрію",
-    "г-н Димитров", "Ms Hughes") is formal, so the acknowledgement never greets
-    "Алексей Викторович, привет!".
+    A first name alone (Oliver) is informal; a first name with the patronymic,
+    or with a title (Ms Hughes), is formal, so the acknowledgement never greets
+    a name and patronymic with an informal hello.
     """
     return "formal" if len(address_as.split()) > 1 else "informal"
 
