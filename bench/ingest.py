@@ -36,7 +36,8 @@ a client's new message after the agency's reply (``--count-rounds`` of each).
 
 Prints SQL queries per recorded inbound API and Telegram message (target <= 10),
 the service time of one request in flight of ingest against the no-op endpoint
-and their ratio (target <= 4x), with PASS/FAIL lines; then, as figures without
+and their ratio (target <= 4x), with PASS/FAIL lines, and the server's CPU per request
+of both over the same probe (a figure less moved by other load); then, as figures without
 a target (issue 10 replaced the closed-loop targets, which could not hold by
 construction), requests/s of both at ``--concurrency`` and their ratio, and
 ingest latency p50/p95/p99 at that concurrency and in the open loop.
@@ -779,6 +780,15 @@ def main() -> int:
             )
         service = pct(ingest_seq.latencies_ms(), 50) / pct(noop_seq.latencies_ms(), 50)
         log(f"service time ratio {service:5.2f}  (ingest p50 / noop p50, one request in flight)")
+        # The server's own CPU per request over the same probe: the same demand, less moved by
+        # other processes of a shared machine than wall time is (it includes the task worker's
+        # share of what an ingested message sets off, e.g. its acknowledgement).
+        cpu_ingest = ingest_seq.server_cpu / max(len(ingest_seq.results), 1) * 1000
+        cpu_noop = noop_seq.server_cpu / max(len(noop_seq.results), 1) * 1000
+        log(
+            f"server CPU per request, one in flight: ingest {cpu_ingest:.1f} ms, noop "
+            f"{cpu_noop:.1f} ms, ratio {cpu_ingest / cpu_noop if cpu_noop else float('nan'):.2f}"
+        )
         for way, label in (("api", "API"), ("telegram", "Telegram")):
             worst = max(queries[way])
             log(

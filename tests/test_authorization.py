@@ -157,11 +157,11 @@ TABLE: dict[str, Row] = {
         },
     ),
     "messaging:delivery": Row("GET", "/clients/{client}/messages/delivery/", reads()),
-    "messaging:mark_question": Row(
+    "messaging:labels_set": Row(
         "POST",
-        "/clients/{client}/messages/{message}/question/",
+        "/clients/{client}/messages/{message}/labels/",
         writes(302),
-        {"is_question": "1"},
+        {"label": "question", "value": "1"},
     ),
     "accounts:login": Row(
         "GET", "/accounts/login/", same("302 302 302 302 302 302 302 302 200 200")
@@ -330,6 +330,13 @@ TABLE: dict[str, Row] = {
         },
         json=True,
     ),
+    "PATCH /api/v1/messages/{message_id}": Row(
+        "PATCH",
+        "/api/v1/messages/{message}",
+        writes(200, out=API),
+        {"labels": {"needs_response": False}},
+        json=True,
+    ),
     "GET /api/v1/clients/{client_id}/messages": Row(
         "GET", "/api/v1/clients/{client}/messages", reads(out=API)
     ),
@@ -468,6 +475,71 @@ TABLE: dict[str, Row] = {
             "time": "10:00",
         },
         json=True,
+    ),
+    # --- approvals: {approval} is the client's request on {ready}, its round {round} with a file;
+    # the approver's link pages answer a token, never a person: a bad one is 404 for everyone.
+    "approvals:link": Row(
+        "GET", "/approve/not-a-token/", same("404 404 404 404 404 404 404 404 404 404")
+    ),
+    "approvals:link_file": Row(
+        "GET", "/approve/not-a-token/file/1/", same("404 404 404 404 404 404 404 404 404 404")
+    ),
+    "approvals:send": Row(
+        "POST",
+        "/deliverables/{deliverable}/approvals/send/",
+        writes(302),
+        {"approvers": "{contact}", "material_url": "https://files.example/a.pdf"},
+    ),
+    "approvals:amount": Row(
+        "POST", "/deliverables/{deliverable}/amount/", writes(302), {"amount": "1000"}
+    ),
+    "approvals:launch": Row("POST", "/deliverables/{deliverable}/launch/", writes(302)),
+    "approvals:round": Row(
+        "POST",
+        "/approvals/{approval}/rounds/",
+        writes(302),
+        {"material_url": "https://files.example/b.pdf"},
+    ),
+    "approvals:decision": Row(
+        "POST",
+        "/approvals/{approval}/decisions/",
+        writes(302),
+        {"contact": "{contact}", "decision": "approved", "channel": "call"},
+    ),
+    "approvals:file": Row("GET", "/approvals/rounds/{round}/file/", reads()),
+    "approvals:taste": Row(
+        "POST", "/approvals/decisions/{decision}/taste/", writes(302), {"taste_driven": "1"}
+    ),
+    "POST /api/v1/approvals": Row(
+        "POST",
+        "/api/v1/approvals",
+        writes(201, out=API),
+        {
+            "deliverable": "{deliverable}",
+            "approvers": ["{contact}"],
+            "material_url": "https://files.example/a.pdf",
+        },
+        json=True,
+    ),
+    "GET /api/v1/approvals/{approval_id}": Row(
+        "GET", "/api/v1/approvals/{approval}", reads(out=API)
+    ),
+    "POST /api/v1/approvals/{approval_id}/decisions": Row(
+        "POST",
+        "/api/v1/approvals/{approval}/decisions",
+        writes(201, out=API),
+        {"contact": "{contact}", "decision": "approved", "channel": "call"},
+        json=True,
+    ),
+    "POST /api/v1/approvals/{approval_id}/rounds": Row(
+        "POST",
+        "/api/v1/approvals/{approval}/rounds",
+        writes(201, out=API),
+        {"material_url": "https://files.example/b.pdf"},
+        json=True,
+    ),
+    "POST /api/v1/deliverables/{deliverable_id}/launch": Row(
+        "POST", "/api/v1/deliverables/{deliverable}/launch", writes(200, out=API)
     ),
 }
 
@@ -666,6 +738,8 @@ def world(db, settings):
         )
     # --- deliverables (work app): per client one in work, owned by the specialist on the team
     # and reviewed by the account manager, due on a working Wednesday in March 2027.
+    from agencydesk.approvals import services as approval_services
+    from agencydesk.approvals.files import Upload
     from agencydesk.work import services as work_services
     from agencydesk.work.models import DeliverableType
 
@@ -705,6 +779,40 @@ def world(db, settings):
         )
         objects[which]["ready"] = ready.pk
         objects[which]["due_later"] = "2027-03-11T12:00:00+03:00"
+        # {approval}: the client's contact asked to approve {ready}, its round {round} a file.
+        # A second approver already told the account manager on a call: {decision}.
+        oleg = ContactFactory(client=client, name="Олег", email=f"oleg-{which}@client.example")
+        sent = approval_services.approval_request_create(
+            deliverable=ready,
+            approvers=[client.contacts.get(pk=objects[which]["contact"]), oleg],
+            file=Upload("plan.pdf", b"%PDF-1.4 plan"),
+            by=people["am"],
+            at=now,
+            base_url="http://testserver/",
+        )
+        objects[which]["approval"] = sent.request.pk
+        objects[which]["round"] = sent.round.pk
+        objects[which]["decision"] = approval_services.approval_decide(
+            request=sent.request,
+            round_number=1,
+            contact=oleg,
+            verdict="changes_requested",
+            comment="Другой шрифт",
+            channel="call",
+            by=people["am"],
+            at=now,
+        ).pk
+        # The request's links went out in the client's chat, which answered its earlier
+        # message: {item} is the reply timer of a message the client writes after them.
+        later = message_record(
+            client=client,
+            channel="telegram",
+            direction="in",
+            sent_at=now,
+            text="Посмотрим ссылку, а когда будет макет?",
+            at=now,
+        )
+        objects[which]["item"] = later.first_response.pk
     web = {}
     api = {}
     for role, user in people.items():
@@ -733,6 +841,8 @@ def _fill(value: Any, objects: dict[str, Any]) -> Any:
         return value.format(**objects)
     if isinstance(value, dict):
         return {_fill(k, objects): _fill(v, objects) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, objects) for v in value]
     return value
 
 

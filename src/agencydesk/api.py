@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from agencydesk.accounts.selectors import api_token_user
+from agencydesk.approvals.api import router as approvals_router
 from agencydesk.clients.api import router as clients_router
 from agencydesk.commitments.api import router as commitments_router
 from agencydesk.insights.api import router as insights_router
@@ -132,6 +133,7 @@ def _register_routers() -> None:
     api.add_router("/", commitments_router)
     api.add_router("/", telegram_router)
     api.add_router("/", work_router)
+    api.add_router("/", approvals_router)
 
 
 _register_routers()

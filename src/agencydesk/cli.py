@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp_client = exp_sub.add_parser("client", help="the full JSON of one client")
     exp_client.add_argument("id", type=int)
     exp_client.add_argument("--output", "-o", type=Path, default=None)
+    exp_labels = exp_sub.add_parser(
+        "labels",
+        help="client messages whose labels people corrected, as labelled data (TSV)",
+    )
+    exp_labels.add_argument("--output", "-o", type=Path, default=None)
 
     tg = sub.add_parser("telegram", help="the Telegram bot: long polling, webhook, alerts")
     tg_sub = tg.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
@@ -122,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--smtp-port", type=int, required=True)
     add.add_argument("--smtp-security", choices=["ssl", "starttls", "none"], default="ssl")
     add.add_argument("--from", dest="from_address", required=True, metavar="ADDRESS")
-    mail_poll = mail_sub.add_parser("poll", help="poll every mailbox (once, or until stopped)")
+    mail_poll = mail_sub.add_parser(
+        "poll", help="watch every mailbox (IMAP IDLE where offered) until stopped, or poll once"
+    )
     mail_poll.add_argument("--once", action="store_true", help="one round, then exit")
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
@@ -473,6 +480,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.export_what == "labels":
+        from agencydesk.messaging.selectors import corrected_labels_tsv
+
+        text = corrected_labels_tsv()
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+            console.print(f"Wrote {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
     from django.core.serializers.json import DjangoJSONEncoder
 
     from agencydesk.clients.models import Client

@@ -29,6 +29,7 @@ from agencydesk.clients.models import (
 from agencydesk.clients.services import client_create
 from agencydesk.demo_messages import demo_conversations
 from agencydesk.demo_work import demo_work
+from agencydesk.integrations.email.demo import demo_email
 from agencydesk.integrations.telegram.demo import demo_telegram
 
 if TYPE_CHECKING:
@@ -435,6 +436,7 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
         _conversations(created, now)
         _work(created, users, now)
         demo_telegram(now=now)
+        demo_email(now=now)
         return len(created)
     from rich.progress import Progress
 
@@ -450,6 +452,7 @@ def demo_load(*, console: Console | None = None, now: datetime | None = None) ->
         messages = _conversations(created, now)
         _work(created, users, now)
         demo_telegram(now=now)
+        demo_email(now=now)
     console.print(
         f"Demo agency ready: {len(plan)} clients ({len(created)} new), {len(users)} people, "
         f"{messages} new messages."

@@ -9,10 +9,13 @@ without a notice (the worst breach).
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import F
 
+from agencydesk.approvals import services as approval_services
+from agencydesk.approvals.models import ApprovalRequest
 from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.access import can_view_client
 from agencydesk.messaging.models import OutboundMessage
@@ -89,6 +92,8 @@ def demo_work(*, clients: list[Client], users: dict[str, User], now: datetime) -
             made += _one(client, state, i + n, kinds, users, now)
     for client in clients[:5]:
         made += _series(client, kinds, users, now)
+    for n, client in enumerate(clients[:4]):
+        _approval(client, APPROVAL_STORIES[n], now)
     OutboundMessage.objects.filter(
         state__in=[OutboxState.QUEUED, OutboxState.HELD], send_after__lte=now, client__in=clients
     ).update(state=OutboxState.SENT, sent_at=F("send_after"), enqueued_at=None)
@@ -194,3 +199,69 @@ def _series(
         **common,
     )
     return Deliverable.objects.filter(client=client, schedule__isnull=False).count()
+
+
+# One approval story per client of the first four: approved (the spend gate is open), waiting
+# past its due moment (a chase in Today), a second round after changes, approvers disagreeing.
+APPROVAL_STORIES = ["approved", "disagree", "second_round", "waiting"]
+COMMENTS = {
+    "ru": ("Уберите наружную рекламу, добавьте digital", "Наружку оставляем"),
+    "uk": ("Приберіть зовнішню рекламу, додайте digital", "Зовнішню рекламу залишаємо"),
+    "bg": ("Махнете външната реклама, добавете digital", "Външната реклама остава"),
+    "en": ("Drop the outdoor ads, add digital", "Keep the outdoor ads"),
+}
+DEMO_URL = "http://127.0.0.1:8000/"
+
+
+def _approval(client: Client, story: str, now: datetime) -> None:
+    """Play one approval story through the services on the client's media plan."""
+    plan = Deliverable.objects.filter(client=client, type__code="media_plan").first()
+    am = client.account_manager
+    if plan is None or am is None or ApprovalRequest.objects.filter(deliverable=plan).exists():
+        return
+    approvers = list(client.contacts.filter(decision_power__in=approval_services.DECIDING)[:2])
+    if not approvers:
+        return
+    lang = client.language if client.language in COMMENTS else "en"
+    services.deliverable_update(
+        deliverable=plan, by=am, at=now - timedelta(days=5), amount=Decimal("250000.00")
+    )
+    plan.refresh_from_db()
+    sent_at = now - timedelta(days=5 if story == "waiting" else 3)
+    people = approvers if story == "disagree" else approvers[:1]
+    sent = approval_services.approval_request_create(
+        deliverable=plan,
+        approvers=people,
+        material_url="https://files.example/media-plan-v1.pdf",
+        by=am,
+        at=sent_at,
+        base_url=DEMO_URL,
+    )
+    decided_at = sent_at + timedelta(hours=3)
+
+    def decide(contact: object, verdict: str, comment: str = "") -> None:
+        approval_services.approval_decide(
+            request=sent.request,
+            round_number=sent.request.round,
+            contact=contact,  # type: ignore[arg-type]
+            verdict=verdict,
+            comment=comment,
+            channel="link",
+            at=decided_at,
+        )
+
+    if story == "approved":
+        decide(people[0], "approved")
+    elif story == "second_round":
+        decide(people[0], "changes_requested", COMMENTS[lang][0])
+        approval_services.approval_round_create(
+            request=sent.request,
+            material_url="https://files.example/media-plan-v2.pdf",
+            by=am,
+            at=decided_at + timedelta(hours=2),
+            base_url=DEMO_URL,
+        )
+    elif story == "disagree":
+        decide(people[0], "approved")
+        if len(people) > 1:
+            decide(people[1], "changes_requested", COMMENTS[lang][1])

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("agencydesk.commitments.urls")),
     path("", include("agencydesk.messaging.urls")),
     path("", include("agencydesk.work.urls")),
+    path("", include("agencydesk.approvals.urls")),
     path("accounts/", include("agencydesk.accounts.urls")),
     path("clients/", include("agencydesk.clients.urls")),
     path("", include("agencydesk.clients.calendar_urls")),

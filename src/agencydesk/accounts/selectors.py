@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 from agencydesk.accounts.choices import Role
 from agencydesk.accounts.models import ApiToken, User
 from agencydesk.accounts.services import token_digest
+from agencydesk.core.selectors import one_or_none
 
 # Writing last_used_at on every request would make every API read a write.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
@@ -23,10 +24,10 @@ def api_token_user(*, raw: str, at: datetime) -> User | None:
     """The active user a raw Bearer token belongs to, or None."""
     if not raw:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    token = one_or_none(
+        ApiToken.objects.select_related("user").filter(
+            digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True
+        )
     )
     if token is None:
         return None

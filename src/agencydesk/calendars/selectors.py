@@ -10,6 +10,7 @@ from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.defaults import default_calendar_fields
 from agencydesk.calendars.engine import WorkCalendar, format_intervals
 from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.core.selectors import one_or_none
 
 if TYPE_CHECKING:
     from agencydesk.clients.models import Client
@@ -25,7 +26,7 @@ def calendar_default() -> BusinessCalendar:
     back office, a flushed database) it is made again from the same settings
     rather than failing every timer.
     """
-    calendar = BusinessCalendar.objects.filter(is_default=True).first()
+    calendar = one_or_none(BusinessCalendar.objects.filter(is_default=True))
     if calendar is None:
         calendar, _created = BusinessCalendar.objects.get_or_create(
             is_default=True, defaults=default_calendar_fields()

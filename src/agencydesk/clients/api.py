@@ -20,6 +20,7 @@ from agencydesk.clients import dossier, selectors, services
 from agencydesk.clients.access import can_view_client
 from agencydesk.clients.models import Client, Contact
 from agencydesk.core.schemas import TimeZoneName, text
+from agencydesk.core.selectors import one_or_none
 from agencydesk.core.validators import NAME_MAX_LENGTH, NOTES_MAX_LENGTH
 
 router = Router(tags=["clients"])
@@ -196,7 +197,7 @@ def visible_client(
     """
     # One row by its key, then the rule's per-object answer (no query for an ordinary
     # client): cheaper on every ingest than a lookup through the visibility join.
-    client = Client.objects.select_related(*related).filter(pk=client_id).first()
+    client = one_or_none(Client.objects.select_related(*related).filter(pk=client_id))
     if client is None or not can_view_client(request.user, client):  # type: ignore[arg-type]
         raise Http404(missing or f"no client {client_id}")
     return client

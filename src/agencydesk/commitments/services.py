@@ -147,34 +147,76 @@ def commitment_meet(
 ) -> bool:
     """Mark met (by ``met_by``, the event that met it, if any); returns False if someone else
     closed it first (the update is conditional)."""
-    response = max(_business_minutes(commitment, commitment.start_at, at), 0.0)
-    updated = Commitment.objects.filter(pk=commitment.pk, state__in=ACTIVE_STATES).update(
+    return bool(commitments_meet([commitment], at=at, by=by, met_by=met_by, why=why))
+
+
+@transaction.atomic(savepoint=False)
+def commitments_meet(
+    commitments: list[Commitment],
+    *,
+    at: datetime,
+    by: User | None = None,
+    met_by: models.Model | None = None,
+    why: str = "",
+) -> list[Commitment]:
+    """Mark several met by one event (a reply meets the reply timer, the question and the
+    keep-in-touch): one conditional update and one insert of audit rows for all of them.
+
+    Returns those this call closed; one closed meanwhile by someone else is left as it is.
+    """
+    if not commitments:
+        return []
+    if len(commitments) > 1 and met_by is None:
+        # Without the event to tell our rows from another closer's, one at a time.
+        return [c for c in commitments if commitments_meet([c], at=at, by=by, why=why)]
+    response = {c.pk: max(_business_minutes(c, c.start_at, at), 0.0) for c in commitments}
+    met_by_type = ContentType.objects.get_for_model(met_by) if met_by else None
+    met_by_id = met_by.pk if met_by else None
+    ids = list(response)
+    updated = Commitment.objects.filter(pk__in=ids, state__in=ACTIVE_STATES).update(
         state=State.MET,
         met_at=at,
-        met_by_type=ContentType.objects.get_for_model(met_by) if met_by else None,
-        met_by_id=met_by.pk if met_by else None,
-        response_minutes=response,
+        met_by_type=met_by_type,
+        met_by_id=met_by_id,
+        response_minutes=(
+            models.Value(response[ids[0]])
+            if len(ids) == 1
+            else models.Case(
+                *(models.When(pk=pk, then=models.Value(value)) for pk, value in response.items()),
+                output_field=models.FloatField(),
+            )
+        ),
         action_at=None,
     )
     if not updated:
-        return False
-    previous = commitment.state
-    commitment.state, commitment.met_at, commitment.response_minutes = State.MET, at, response
-    if previous == State.BREACHED:
-        late = max(_business_minutes(commitment, commitment.due_at, at), 0.0)
-        Breach.objects.filter(commitment=commitment, late_minutes__isnull=True).update(
-            late_minutes=late
+        return []
+    closed = commitments
+    if updated < len(commitments):
+        ours = set(
+            Commitment.objects.filter(
+                pk__in=ids, state=State.MET, met_by_type=met_by_type, met_by_id=met_by_id
+            ).values_list("pk", flat=True)
         )
-    audit_record(
-        actor=by,
-        action="commitment.done" if why else "commitment.meet",
-        obj=commitment,
-        client_id=commitment.client_id,
-        changes={"state": [previous, State.MET], "met_by": met_by.pk if met_by else None},
-        reason=why,
-        at=at,
+        closed = [c for c in commitments if c.pk in ours]
+    previous = {c.pk: c.state for c in closed}
+    for c in closed:
+        c.state, c.met_at, c.response_minutes = State.MET, at, response[c.pk]
+        if previous[c.pk] == State.BREACHED:
+            late = max(_business_minutes(c, c.due_at, at), 0.0)
+            Breach.objects.filter(commitment=c, late_minutes__isnull=True).update(late_minutes=late)
+    AuditLog.objects.bulk_create(
+        audit_rows(
+            [
+                (c, c.client_id, {"state": [previous[c.pk], State.MET], "met_by": met_by_id})
+                for c in closed
+            ],
+            action="commitment.done" if why else "commitment.meet",
+            actor=by if by is not None and by.pk else None,
+            at=at,
+            reason=why,
+        )
     )
-    return True
+    return closed
 
 
 @transaction.atomic(savepoint=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
@@ -113,13 +113,7 @@ def message_out(
         "automatic": message.automatic,
         "needs_response": message.needs_response,
         "is_question": message.is_question,
-        "labels": message.labels
-        or {
-            "question": message.is_question,
-            "needs_response": message.needs_response,
-            "approval": False,
-            "urgent": False,
-        },
+        "labels": message.label_values(),
         "label_reasons": message.label_reasons,
         "awaiting_client": message.awaiting_client,
         "author": author,
@@ -193,3 +187,42 @@ def list_messages(
         else selectors.client_messages(user=request.user, client=client)  # type: ignore[arg-type]
     )
     return {"count": qs.count(), "items": [message_out(m) for m in qs[offset : offset + limit]]}
+
+
+class LabelsIn(Schema):
+    labels: dict[Literal["question", "needs_response", "approval", "urgent"], bool] = Field(
+        ..., description="the labels to set; those left out stay as they are"
+    )
+
+
+@router.patch(
+    "/messages/{message_id}",
+    response={200: MessageOut, **ERRORS},
+    summary=(
+        "Correct the labels the desk read in a client's message (needs the right to write "
+        "to the client); the rules follow, e.g. needs_response opens or closes the reply timer"
+    ),
+)
+def patch_message(request: HttpRequest, message_id: int, payload: LabelsIn) -> Status:
+    missing = f"no message {message_id}"
+    client_id = Message.objects.filter(pk=message_id).values_list("client_id", flat=True).first()
+    if client_id is None:
+        raise Http404(missing)
+    # A message of a hidden client answers exactly like a missing one.
+    client = editable_client(request, client_id, missing=missing)
+    message = Message.objects.select_related("conversation").get(pk=message_id)
+    message.client = client
+    services.message_labels_set(
+        message=message,
+        labels=dict(payload.labels),
+        by=request.user,  # type: ignore[arg-type]
+        at=timezone.now(),
+    )
+    first = (
+        Commitment.objects.about(message)
+        .filter(kind=FIRST_RESPONSE, state__in=("open", "breached"))
+        .select_related("calendar")
+        .first()
+    )
+    due = first.due_at.astimezone(calendar_engine(first.calendar).tz) if first else None
+    return Status(200, message_out(message, due))

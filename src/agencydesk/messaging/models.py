@@ -16,6 +16,7 @@ from agencydesk.messaging.choices import (
     TemplateKind,
     Topic,
 )
+from agencydesk.messaging.understanding import LABELS
 from agencydesk.outbox.models import OutboxRow
 
 
@@ -158,6 +159,15 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}: {self.text[:40]}"
 
+    def label_values(self) -> dict[str, bool]:
+        """The four labels as they stand: what was read, with the rules' own fields
+        (``is_question``, ``needs_response``) having the last word."""
+        return {
+            **{label: bool(self.labels.get(label)) for label in LABELS},
+            "question": self.is_question,
+            "needs_response": self.needs_response,
+        }
+
 
 class OutboundMessage(OutboxRow):
     """The delivery of one message the desk wrote to a client: an outbox row of its conversation's channel.
@@ -233,3 +243,35 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.language} · {self.get_address_form_display()}"
+
+
+class LabelCorrection(models.Model):
+    """An account manager's correction of one label the desk read in a client's message.
+
+    Kept as labelled data the agency can export (``agencydesk export labels``):
+    the message's text with the labels people gave it, in the format of the
+    desk's own test set.
+    """
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    label = models.CharField(_("label"), max_length=20)
+    value = models.BooleanField(_("corrected to"))
+    read_as = models.BooleanField(_("read by the desk as"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("corrected at"))
+
+    class Meta:
+        verbose_name = _("label correction")
+        verbose_name_plural = _("label corrections")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}={int(self.value)} · {self.message_id}"

@@ -72,3 +72,26 @@ def client_open_items(*, user: User, client: Client, now: datetime) -> list[Comm
         .select_related("calendar", "owner")
         .order_by("due_at")
     )
+
+
+def corrected_labels_tsv() -> str:
+    """Every client message whose labels someone corrected, with the labels as they stand now.
+
+    The format of the desk's own test set (``messaging/tests/data/client_messages.tsv``):
+    language, the four labels as 1/0 (question, needs_response, approval, urgent), the
+    text with line breaks as ``\\n``; so the agency's corrections can join it. For the
+    agency's own use: it holds clients' words, so the command line (the server's
+    operator) exports it, not the API.
+    """
+    rows = ["# lang\tquestion needs_response approval urgent (1/0)\ttext"]
+    messages = (
+        Message.objects.filter(corrections__isnull=False)
+        .distinct()
+        .select_related("client")
+        .order_by("pk")
+    )
+    for message in messages.iterator(chunk_size=500):
+        bits = "".join("1" if on else "0" for on in message.label_values().values())
+        text = message.text.replace("\t", " ").replace("\r", "")
+        rows.append(f"{message.client.language}\t{bits}\t{text.replace(chr(10), chr(92) + 'n')}")
+    return "\n".join(rows) + "\n"

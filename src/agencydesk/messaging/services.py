@@ -31,9 +31,10 @@ from agencydesk.commitments.services import (
     commitment_build,
     commitment_cancel,
     commitment_meet,
+    commitments_meet,
     commitments_save,
 )
-from agencydesk.core.services import full_clean_loaded
+from agencydesk.core.services import audit_record, full_clean_loaded
 from agencydesk.core.validators import TELEGRAM_TEXT_MAX_LENGTH, telegram_length
 from agencydesk.messaging.choices import (
     CALL,
@@ -48,9 +49,15 @@ from agencydesk.messaging.choices import (
     Source,
     TemplateKind,
 )
-from agencydesk.messaging.models import Conversation, Message, MessageTemplate, OutboundMessage
+from agencydesk.messaging.models import (
+    Conversation,
+    LabelCorrection,
+    Message,
+    MessageTemplate,
+    OutboundMessage,
+)
 from agencydesk.messaging.templates_text import DEFAULTS, GREETING_FALLBACK
-from agencydesk.messaging.understanding import Understanding, understand
+from agencydesk.messaging.understanding import LABELS, Understanding, understand
 from agencydesk.outbox.services import outbox_hand_over_on_commit, outbox_hold_or_queue
 
 if TYPE_CHECKING:
@@ -313,8 +320,6 @@ def _active(client: Client, conversation: Conversation, kinds: list[str]) -> lis
 
 def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     client = message.client
-    calendar = client_calendar(client)
-    engine = calendar_engine(calendar)
     first = None
     # A call or a meeting the client started is a conversation both ways: a real touch.
     live = message.channel in LIVE_CHANNELS
@@ -336,26 +341,37 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
     if live and not touched_later:
         opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
     if message.needs_response and first is None:
-        first = commitment_build(
-            kind=FIRST_RESPONSE,
-            subject=message,
-            client=client,
-            owner=client.account_manager,
-            calendar=calendar,
-            start_at=message.sent_at,
-            minutes=client.first_response_minutes,
-            action_at=acknowledgement_moment(engine, message.sent_at, client.ack_delay_minutes),
-            reason_params={
-                "minutes": client.first_response_minutes,
-                "ack_minutes": client.ack_delay_minutes,
-            },
-            at=at,
-        )
+        first = _first_response_build(message, at=at, acknowledge=True)
         opened.append(first)
     if message.is_question:
         opened.append(_question_build(message, at=at))
     commitments_save(opened, at=at)
     return first if message.needs_response else None
+
+
+def _first_response_build(message: Message, *, at: datetime, acknowledge: bool) -> Commitment:
+    """The reply timer of a client's message; ``acknowledge``: with the automatic acknowledgement."""
+    client = message.client
+    calendar = client_calendar(client)
+    return commitment_build(
+        kind=FIRST_RESPONSE,
+        subject=message,
+        client=client,
+        owner=client.account_manager,
+        calendar=calendar,
+        start_at=message.sent_at,
+        minutes=client.first_response_minutes,
+        action_at=acknowledgement_moment(
+            calendar_engine(calendar), message.sent_at, client.ack_delay_minutes
+        )
+        if acknowledge
+        else None,
+        reason_params={
+            "minutes": client.first_response_minutes,
+            "ack_minutes": client.ack_delay_minutes,
+        },
+        at=at,
+    )
 
 
 def _question_build(message: Message, *, at: datetime) -> Commitment:
@@ -390,6 +406,7 @@ def _after_outbound(
         kinds.append(QUESTION)
     step = 0
     touched_later = False
+    answered = []
     for active in _active(client, message.conversation, kinds):
         if active.start_at > message.sent_at:
             # Asked (or touched) after this message was sent: a reply logged late,
@@ -398,7 +415,8 @@ def _after_outbound(
             continue
         if active.kind in (FOLLOW_UP, CALL):
             step = max(step, active.step + 1)
-        commitment_meet(commitment=active, at=message.sent_at, by=by, met_by=message)
+        answered.append(active)
+    commitments_meet(answered, at=message.sent_at, by=by, met_by=message)
     opened = []
     if not touched_later:
         opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
@@ -468,6 +486,78 @@ def message_mark_question(
         ):
             commitment_cancel(commitment=question, at=at, by=by, why="not a question")
     return message
+
+
+# The reason kept for a label a person set (shown as "set by a person" on the message).
+CORRECTED = "corrected"
+
+
+@transaction.atomic
+def message_labels_set(
+    *, message: Message, labels: dict[str, bool], by: User, at: datetime
+) -> Message:
+    """The account manager's correction of what the desk read in a client's message.
+
+    Each changed label is kept as a :class:`LabelCorrection` and audited, and the
+    rules follow: ``needs_response`` opens the reply timer (without an automatic
+    acknowledgement: a person is on it) or closes it; ``question`` opens or
+    cancels the question. ``approval`` and ``urgent`` are recorded as read.
+    """
+    if message.direction != Direction.IN or message.kind == MessageKind.EVENT:
+        raise ValidationError(_("Only a client's message has labels."))
+    unknown = sorted(set(labels) - set(LABELS))
+    if unknown:
+        raise ValidationError(
+            {"labels": _("Unknown label: %(names)s.") % {"names": ", ".join(unknown)}}
+        )
+    current = message.label_values()
+    changed = {k: v for k, v in labels.items() if current[k] != bool(v)}
+    if not changed:
+        return message
+    if "question" in changed:
+        message_mark_question(message=message, is_question=changed["question"], by=by, at=at)
+    if "needs_response" in changed:
+        _needs_response_set(message, value=changed["needs_response"], by=by, at=at)
+    reasons = dict(message.label_reasons)
+    for label, value in changed.items():
+        reasons.pop(label, None)
+        if value:
+            reasons[label] = CORRECTED
+    message.labels = {**current, **changed}
+    message.label_reasons = reasons
+    Message.objects.filter(pk=message.pk).update(
+        labels=message.labels,
+        label_reasons=reasons,
+        needs_response=message.labels["needs_response"],
+    )
+    message.needs_response = message.labels["needs_response"]
+    LabelCorrection.objects.bulk_create(
+        LabelCorrection(
+            message=message, label=label, value=value, read_as=current[label], by=by, at=at
+        )
+        for label, value in changed.items()
+    )
+    audit_record(
+        actor=by,
+        action="message.labels",
+        obj=message,
+        client_id=message.client_id,
+        changes={label: [current[label], value] for label, value in changed.items()},
+        at=at,
+    )
+    return message
+
+
+def _needs_response_set(message: Message, *, value: bool, by: User, at: datetime) -> None:
+    active = Commitment.objects.about(message).filter(kind=FIRST_RESPONSE, state__in=ACTIVE_STATES)
+    if not value:
+        for timer in active:
+            commitment_cancel(commitment=timer, at=at, by=by, why="no reply needed")
+        return
+    # One reply timer per conversation at a time: an earlier unanswered message's covers it.
+    waiting = _active(message.client, message.conversation, [FIRST_RESPONSE])
+    if not waiting and not active.exists():
+        commitments_save([_first_response_build(message, at=at, acknowledge=False)], at=at, by=by)
 
 
 @transaction.atomic

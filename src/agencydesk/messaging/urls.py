@@ -9,8 +9,8 @@ urlpatterns = [
     path("clients/<int:pk>/messages/log/", views.log, name="log"),
     path("clients/<int:pk>/messages/delivery/", views.delivery_preview, name="delivery"),
     path(
-        "clients/<int:pk>/messages/<int:message_pk>/question/",
-        views.mark_question,
-        name="mark_question",
+        "clients/<int:pk>/messages/<int:message_pk>/labels/",
+        views.labels_set,
+        name="labels_set",
     ),
 ]

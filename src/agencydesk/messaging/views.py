@@ -162,14 +162,16 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_question(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+def labels_set(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """One click on a label of a client's message flips it; the rules follow."""
     client = client_or_404(request, pk)
     require_client_edit(request, client)
     message = get_object_or_404(Message, pk=message_pk, client=client)
+    label = request.POST.get("label", "")[:30]
     try:
-        services.message_mark_question(
+        services.message_labels_set(
             message=message,
-            is_question=request.POST.get("is_question") == "1",
+            labels={label: request.POST.get("value") == "1"},
             by=request.user,  # type: ignore[arg-type]
             at=timezone.now(),
         )

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "agencydesk.messaging",
     "agencydesk.commitments",
     "agencydesk.work",
+    "agencydesk.approvals",
     "agencydesk.insights",
     "agencydesk.integrations.telegram",
     "agencydesk.integrations.email",
@@ -296,6 +297,8 @@ AGENCY_NAME = os.environ.get("AGENCYDESK_AGENCY_NAME", _("Your agency"))
 AGENCYDESK_LATE_IN_DAY = os.environ.get("AGENCYDESK_LATE_IN_DAY", "15:00")
 # How far ahead the clock creates the occurrences of recurring deliverables.
 AGENCYDESK_RECURRING_AHEAD_DAYS = int(os.environ.get("AGENCYDESK_RECURRING_AHEAD_DAYS", "14"))
+# How many calendar days a client's approval link stays valid after it was sent.
+AGENCYDESK_APPROVAL_LINK_DAYS = int(os.environ.get("AGENCYDESK_APPROVAL_LINK_DAYS", "30"))
 AGENCYDESK_FIRST_RESPONSE_MINUTES = int(os.environ.get("AGENCYDESK_FIRST_RESPONSE_MINUTES", "10"))
 
 # Telegram (integrations/telegram): the bot's token, the Bot API's address (tests

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from datetime import time as dt_time
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -36,6 +37,7 @@ StatusName = Literal[
     "planned", "in_work", "in_review", "ready", "delivered", "accepted", "changes_requested"
 ]
 Username = text(150, 1)
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -59,6 +61,7 @@ class DeliverableIn(Schema):
     priority_reason: text(REASON_MAX_LENGTH) = ""  # type: ignore[valid-type]
     links: list[Link] = Field(default_factory=list, max_length=ATTACHMENTS_MAX)
     notes: text(NOTES_MAX_LENGTH) = ""  # type: ignore[valid-type]
+    amount: Amount | None = Field(None, description="the spend it commits (a media plan's budget)")
 
     _due = field_validator("due_at")(classmethod(lambda cls, v: _aware(v)))
 
@@ -71,6 +74,7 @@ class DeliverablePatch(Schema):
     priority_reason: text(REASON_MAX_LENGTH) | None = None  # type: ignore[valid-type]
     links: list[Link] | None = Field(None, max_length=ATTACHMENTS_MAX)
     notes: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
+    amount: Amount | None = None
     status: StatusName | None = Field(
         None,
         description="planned ↔ in_work, → in_review; after delivery accepted or changes_requested",
@@ -145,6 +149,8 @@ class DeliverableOut(Schema):
     at_risk_reason: str
     delivered_at: datetime | None
     late_without_notice: bool
+    amount: Decimal | None = None
+    launched_at: datetime | None = None
     warnings: list[Warning] = []
 
 
@@ -195,6 +201,8 @@ def deliverable_out(d: Deliverable, *, detail: bool = False, warnings: Any = ())
         "at_risk_reason": d.at_risk_reason,
         "delivered_at": d.delivered_at.astimezone(tz) if d.delivered_at else None,
         "late_without_notice": d.late_without_notice,
+        "amount": d.amount,
+        "launched_at": d.launched_at.astimezone(tz) if d.launched_at else None,
         "warnings": list(warnings),
     }
     if detail:
@@ -261,6 +269,7 @@ def create_deliverable(request: HttpRequest, payload: DeliverableIn) -> Status:
         priority_reason=payload.priority_reason,
         links=payload.links,
         notes=payload.notes,
+        amount=payload.amount,
         by=request.user,  # type: ignore[arg-type]
         at=timezone.now(),
     )

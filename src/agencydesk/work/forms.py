@@ -65,6 +65,14 @@ class DeliverableForm(forms.Form):
         max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("The spend it commits (a media plan's budget)."),
+    )
 
     def __init__(self, *args: Any, clients: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

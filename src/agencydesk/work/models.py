@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,13 @@ class DeliverableType(models.Model):
         help_text=_("What the reviewer checks, one item a line."),
     )
     approval_required = models.BooleanField(_("client approval required"), default=False)
+    launch_needs_approval = models.BooleanField(
+        _("launch needs an approved version"),
+        default=False,
+        help_text=_(
+            "Spend gate: it cannot be launched without the client's approval of its version."
+        ),
+    )
 
     class Meta:
         verbose_name = _("deliverable type")
@@ -158,6 +166,16 @@ class Deliverable(models.Model):
     at_risk_reason = models.CharField(_("why at risk"), max_length=REASON_MAX_LENGTH, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     late_without_notice = models.BooleanField(_("late without a delay notice"), default=False)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The spend it commits (a media plan's budget)."),
+    )
+    launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH)
     schedule = models.ForeignKey(
         DeliverableSchedule,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -185,6 +186,7 @@ def deliverable_create(
     links: list[str] | None = None,
     notes: str = "",
     schedule: DeliverableSchedule | None = None,
+    amount: Decimal | None = None,
 ) -> Created:
     """A deliverable due in the client's working hours, with its review and delivery commitments.
 
@@ -219,6 +221,7 @@ def deliverable_create(
         review_due_at=review_due,
         notes=notes,
         schedule=schedule,
+        amount=amount,
         created_at=at,
         updated_at=at,
     )
@@ -280,7 +283,16 @@ def deliverable_create(
     return Created(deliverable, warnings)
 
 
-UPDATABLE = ("title", "owner", "reviewer", "priority", "priority_reason", "links", "notes")
+UPDATABLE = (
+    "title",
+    "owner",
+    "reviewer",
+    "priority",
+    "priority_reason",
+    "links",
+    "notes",
+    "amount",
+)
 
 
 @transaction.atomic
@@ -324,15 +336,18 @@ def deliverable_update(
         obj=deliverable,
         client_id=deliverable.client_id,
         changes={
-            name: [
-                getattr(old, "pk", old),
-                getattr(getattr(deliverable, name), "pk", getattr(deliverable, name)),
-            ]
-            for name, old in before.items()
+            name: [_plain(old), _plain(getattr(deliverable, name))] for name, old in before.items()
         },
         at=at,
     )
     return deliverable
+
+
+def _plain(value: Any) -> Any:
+    """A changed value as the audit row keeps it: a person by id, an amount as text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return getattr(value, "pk", value)
 
 
 # What a PATCH of the status may do; review and delivery have their own actions.

@@ -103,6 +103,7 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
                 priority_reason=data["priority_reason"],
                 links=data["links"],
                 notes=data["notes"],
+                amount=data["amount"],
                 by=request.user,  # type: ignore[arg-type]
                 at=timezone.now(),
             )

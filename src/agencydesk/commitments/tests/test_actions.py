@@ -276,3 +276,49 @@ def test_today_page_queries_do_not_grow_with_items(acme, team, django_assert_max
         with django_assert_max_num_queries(len(few.captured_queries)):
             page = web.get(reverse("insights:today"))
     assert page.content.decode().count('name="to"') == 33
+
+
+def test_one_reply_meets_several_at_once_and_leaves_one_closed_meanwhile(acme, team):
+    """The batch meet: one update for all, one audit row each, a commitment another
+    worker closed first is left as that worker closed it, a missed one keeps its lateness."""
+    from agencydesk.commitments.services import commitment_cancel, commitments_meet
+
+    message_record(
+        client=acme,
+        channel="telegram",
+        direction="out",
+        sent_at=ASKED - dt.timedelta(hours=1),
+        text="Отправили макеты.",
+        at=ASKED - dt.timedelta(hours=1),
+    )
+    recorded = message_record(
+        client=acme,
+        channel="telegram",
+        direction="in",
+        sent_at=ASKED,
+        text="Когда будет готов отчёт?",
+        at=ASKED,
+    )
+    reply_timer = recorded.first_response
+    question = Commitment.objects.get(kind="question", state="open")
+    keep = Commitment.objects.filter(kind="keep_in_touch", state="open").first()
+    assert keep is not None
+    commitment_breach(commitment=reply_timer, at=reply_timer.due_at)
+    reply_timer.refresh_from_db()
+    commitment_cancel(commitment=keep, at=ASKED, by=None, why="closed elsewhere")
+    late = reply_timer.due_at + dt.timedelta(minutes=15)
+    answer = recorded.message
+    closed = commitments_meet([reply_timer, question, keep], at=late, by=team["am"], met_by=answer)
+    assert {c.pk for c in closed} == {reply_timer.pk, question.pk}
+    keep.refresh_from_db()
+    assert keep.state == "cancelled" and keep.met_at is None
+    for c in (reply_timer, question):
+        c.refresh_from_db()
+        assert c.state == "met" and c.met_at == late and c.met_by_id == answer.pk
+    assert Breach.objects.get(commitment=reply_timer).late_minutes == 15
+    rows = AuditLog.objects.filter(action="commitment.meet").order_by("object_id")
+    assert [(r.object_id, r.changes["state"], r.actor) for r in rows] == [
+        (str(reply_timer.pk), ["breached", "met"], team["am"]),
+        (str(question.pk), ["open", "met"], team["am"]),
+    ]
+    assert commitments_meet([reply_timer, question], at=late, by=team["am"], met_by=answer) == []

@@ -28,6 +28,7 @@ from agencydesk.calendars.selectors import calendar_engine, client_calendar, nex
 from agencydesk.clients.models import Client, Contact
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
+from agencydesk.core.services import audit_record
 from agencydesk.integrations.email.choices import Classification, InboundState
 from agencydesk.integrations.email.classify import Verdict, classify, is_permanent
 from agencydesk.integrations.email.models import (
@@ -342,7 +343,8 @@ def unknown_sender_assign(*, email: InboundEmail, client: Client, by: User, at: 
     """Triage: the sender becomes a contact of ``client`` and every mail kept from them is recorded."""
     address = email.from_address
     with transaction.atomic():
-        if not client.contacts.filter(email__iexact=address).exists():
+        contact_created = not client.contacts.filter(email__iexact=address).exists()
+        if contact_created:
             Contact.objects.create(
                 client=client, name=(email.from_name or address)[:200], email=address
             )
@@ -357,33 +359,73 @@ def unknown_sender_assign(*, email: InboundEmail, client: Client, by: User, at: 
             placed += email_place(
                 email=kept, mail=mail, verdict=verdict, mailbox=kept.mailbox, at=at, client=client
             )
+        audit_record(
+            actor=by,
+            action="email.sender_assign",
+            obj=email,
+            client_id=client.pk,
+            changes={"address": address, "contact_created": contact_created, "recorded": placed},
+            at=at,
+        )
     return placed
 
 
-def unknown_sender_dismiss(*, email: InboundEmail) -> int:
+@transaction.atomic
+def unknown_sender_dismiss(*, email: InboundEmail, by: User, at: datetime) -> int:
     """Triage: nothing from this sender is a client's (spam, a supplier); kept, never shown again."""
-    return InboundEmail.objects.filter(
+    dismissed = InboundEmail.objects.filter(
         state=InboundState.UNKNOWN, from_address=email.from_address
     ).update(state=InboundState.IGNORED)
+    audit_record(
+        actor=by,
+        action="email.sender_dismiss",
+        obj=email,
+        changes={"address": email.from_address, "dismissed": dismissed},
+        at=at,
+    )
+    return dismissed
 
 
+@transaction.atomic
 def sender_classification_set(
-    *, address: str, classification: str, by: User, at: datetime
+    *, address: str, classification: str, by: User, at: datetime, client_id: int | None = None
 ) -> SenderRule:
     """An account manager's correction: this sender's mail is (or is not) automatic, from now on."""
+    address = address.lower()[:254]
+    previous = (
+        SenderRule.objects.filter(address=address).values_list("classification", flat=True).first()
+    )
     rule, _created = SenderRule.objects.update_or_create(
-        address=address.lower()[:254],
+        address=address,
         defaults={"classification": classification, "set_by": by, "set_at": at},
     )
     InboundEmail.objects.filter(from_address=rule.address).update(
         classification=classification, classification_reason="sender rule"
     )
+    audit_record(
+        actor=by,
+        action="email.sender_rule",
+        obj=rule,
+        client_id=client_id,
+        changes={"address": address, "classification": [previous, classification]},
+        at=at,
+    )
     return rule
 
 
-def suppression_clear(*, address: str) -> bool:
+@transaction.atomic
+def suppression_clear(*, suppression: Suppression, by: User | None, at: datetime) -> bool:
     """Someone fixed the address: mail to it goes out again."""
-    return bool(Suppression.objects.filter(address=address.lower()).delete()[0])
+    client_id = suppression.contact.client_id if suppression.contact_id else None
+    audit_record(
+        actor=by,
+        action="email.suppression_clear",
+        obj=suppression,
+        client_id=client_id,
+        changes={"address": suppression.address, "reason": suppression.reason},
+        at=at,
+    )
+    return bool(Suppression.objects.filter(pk=suppression.pk).delete()[0])
 
 
 def suppressed(addresses: list[str]) -> list[str]:

@@ -1,7 +1,8 @@
 """Reading one raw e-mail: headers decoded (RFC 2047), body in any charset, attachments, bounces.
 
 Only the standard library's :mod:`email` parses MIME; quoted text and
-signatures are split off by ``mail-parser-reply``. A message the parser cannot
+signatures are split off by ``mail-parser-reply`` (with the quote headers of
+Russian, Ukrainian and Bulgarian mail programs from :mod:`.quotes`). A message the parser cannot
 make sense of is still returned (with its raw bytes kept by the caller) and a
 ``warning`` that says what was wrong.
 """
@@ -17,8 +18,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from mailparser_reply import EmailReplyParser
+from mailparser_reply import EmailMessage as ReplyParts
 
+from agencydesk.integrations.email import quotes
 from agencydesk.integrations.email.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 
 MAX_TEXT = 100_000
@@ -105,8 +107,12 @@ def _fold(text: str) -> tuple[str, str]:
     if not text.strip():
         return "", ""
     try:
-        parsed = EmailReplyParser(languages=["en", "de", "pl", "cs"]).read(text)
-        newest = (parsed.latest_reply or "").strip()
+        # A client's list of edits ("- logo bigger") is the message, not a signature.
+        parsed = ReplyParts(
+            text=text, languages=list(quotes.LANGUAGES), keep_hyphen_lists=True
+        ).read()
+        # The newest reply without its sign-off: the signature goes into the fold too.
+        newest = parsed.replies[0].body.strip() if parsed.replies else ""
     except Exception:  # the parser's regexes on a strange body: show it whole
         return text.strip(), ""
     if not newest:

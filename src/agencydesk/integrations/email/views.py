@@ -19,7 +19,7 @@ from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.integrations.email import inbound, selectors
 from agencydesk.integrations.email.connections import connection_test
 from agencydesk.integrations.email.forms import ClassificationForm, MailboxForm, SenderAssignForm
-from agencydesk.integrations.email.models import Mailbox, Suppression
+from agencydesk.integrations.email.models import Mailbox
 from agencydesk.integrations.email.services import mailbox_save
 
 
@@ -138,7 +138,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     email = selectors.unknown_email(user=request.user, pk=pk)  # type: ignore[arg-type]
     if email is None:
         raise Http404(_("No such e-mail."))
-    inbound.unknown_sender_dismiss(email=email)
+    inbound.unknown_sender_dismiss(email=email, by=request.user, at=timezone.now())  # type: ignore[arg-type]
     messages.success(
         request, _("Mail from %(address)s dismissed.") % {"address": email.from_address}
     )
@@ -164,6 +164,7 @@ def classification(request: HttpRequest, pk: int) -> HttpResponse:
             classification=form.cleaned_data["classification"],
             by=request.user,  # type: ignore[arg-type]
             at=timezone.now(),
+            client_id=email.record.client_id,
         )
         messages.success(
             request, _("Remembered for mail from %(address)s.") % {"address": email.from_address}
@@ -185,7 +186,7 @@ def suppression_clear(request: HttpRequest, pk: int) -> HttpResponse:
     # Seeing a client's failing address is not enough to send to it again: that is an edit.
     if row.contact is not None and not can_edit_client(request.user, row.contact.client):  # type: ignore[arg-type]
         raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
-    Suppression.objects.filter(pk=row.pk).delete()
+    inbound.suppression_clear(suppression=row, by=request.user, at=timezone.now())  # type: ignore[arg-type]
     messages.success(request, _("Mail to %(address)s goes out again.") % {"address": row.address})
     return redirect("email:triage")
 

@@ -97,8 +97,8 @@ def test_marking_a_question_from_the_timeline(client, acme, team):
     )
     client.force_login(team["am"])
     client.post(
-        reverse("messaging:mark_question", args=[acme.pk, recorded.message.pk]),
-        {"is_question": "1"},
+        reverse("messaging:labels_set", args=[acme.pk, recorded.message.pk]),
+        {"label": "question", "value": "1"},
     )
     assert Commitment.objects.get(kind="question").state == "open"
 

@@ -117,3 +117,52 @@ def test_malformed_mime_is_kept_raw_with_a_warning(plain_mailbox, client_acme):
     assert email.warning
     assert bytes(email.raw) == raw
     assert email.record is not None and "Привет" in email.record.text
+
+
+# What Russian, Ukrainian and Bulgarian mail programs put above the mail they quote.
+QUOTE_HEADERS = {
+    "gmail-ru": "чт, 3 дек. 2026 г. в 12:00, Ольга Смирнова <olga@agency.test>:",
+    "yandex": '03.12.2026, 12:00, "Ольга" <olga@agency.test>:',
+    "mail.ru": "Четверг, 3 декабря 2026, 12:00 +03:00 от Ольга <olga@agency.test>:",
+    "thunderbird-ru": "03.12.2026 12:00, Ольга пишет:",
+    "apple-ru": "3 дек. 2026 г., в 12:00, Ольга <olga@agency.test> написал(а):",
+    "outlook-ru": "От: Ольга <olga@agency.test>\nОтправлено: 3 декабря 2026 г. 12:00\nКому: Иван\nТема: Баннер\n",
+    "gmail-uk": "чт, 3 груд. 2026 р. о 12:00 Ольга <olga@agency.test> пише:",
+    "outlook-uk": "Від: Ольга <olga@agency.test>\nНадіслано: 3 грудня 2026 р. 12:00\nКому: Іван\nТема: Банер\n",
+    "gmail-bg": "На чт, 3.12.2026 г. в 12:00 ч. Олга <olga@agency.test> написа:",
+    "outlook-bg": "От: Олга <olga@agency.test>\nИзпратено: 3 декември 2026 г. 12:00\nДо: Иван\nОтносно: Банер\n",
+}
+
+
+@pytest.mark.parametrize("program", sorted(QUOTE_HEADERS))
+def test_cyrillic_quote_headers_fold_the_quote_away(program):
+    from agencydesk.integrations.email.parsing import _fold
+
+    reply = "Согласовано, запускайте.\nПравки:\n- логотип крупнее\n- без слогана"
+    body = f"{reply}\n\nС уважением,\nИван Громов\n\n{QUOTE_HEADERS[program]}\n> Вот баннер, согласуете?\n"
+    newest, folded = _fold(body)
+    assert newest == reply
+    assert folded.startswith("С уважением,") and "Вот баннер, согласуете?" in folded
+
+
+def test_ordinary_lines_with_times_and_addresses_stay_in_the_reply():
+    from agencydesk.integrations.email.parsing import _fold
+
+    body = (
+        "Добрый день!\nСпасибо, получили. Созвон в 12:00, пишите на ivan@acme.test:\n"
+        "Встреча: во вторник в 12:00\nОт нас будут двое."
+    )
+    assert _fold(body) == (body, "")
+
+
+def test_a_russian_gmail_reply_is_stored_folded(plain_mailbox, client_acme):
+    body = (
+        "Да, согласовано.\n\n"
+        "чт, 3 дек. 2026 г. в 12:00, Ольга Смирнова <olga@agency.test>:\n"
+        "> Вот баннер.\n> Согласуете?\n"
+    )
+    email = email_store(
+        mailbox=plain_mailbox, raw=mail(message_id="gq@acme.test", body=body), uid=None, at=WHEN
+    ).email
+    assert email.record.text == "Да, согласовано."
+    assert "Вот баннер" in email.quoted

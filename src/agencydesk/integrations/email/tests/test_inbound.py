@@ -146,6 +146,55 @@ def test_unknown_sender_is_kept_for_triage_and_assigned_later(
     kept.refresh_from_db()
     assert kept.state == InboundState.RECORDED
     assert kept.record.author_contact.email == "petr@new.test"
+    from agencydesk.core.models import AuditLog
+
+    row = AuditLog.objects.get(action="email.sender_assign")
+    assert (row.actor, row.client_id) == (director, client_acme.pk)
+    assert row.changes == {"address": "petr@new.test", "contact_created": True, "recorded": 1}
+
+
+def test_triage_and_corrections_are_audited(mailbox, dovecot, client_acme, director, am):
+    from django.utils import timezone
+
+    from agencydesk.core.models import AuditLog
+    from agencydesk.integrations.email.inbound import (
+        sender_classification_set,
+        suppression_clear,
+        unknown_sender_dismiss,
+    )
+    from agencydesk.integrations.email.models import Suppression
+
+    dovecot.deliver(mail(message_id="s1@spam.test", sender="Spam <offers@spam.test>"))
+    dovecot.deliver(mail(message_id="s2@spam.test", sender="Spam <offers@spam.test>"))
+    mailbox_poll(mailbox=mailbox)
+    first = InboundEmail.objects.order_by("pk").first()
+    assert unknown_sender_dismiss(email=first, by=director, at=timezone.now()) == 2
+    row = AuditLog.objects.get(action="email.sender_dismiss")
+    assert row.actor == director and row.changes == {"address": "offers@spam.test", "dismissed": 2}
+
+    sender_classification_set(
+        address="Robot@Acme.test", classification="auto_reply", by=am, at=timezone.now()
+    )
+    sender_classification_set(
+        address="robot@acme.test", classification="human", by=am, at=timezone.now(),
+        client_id=client_acme.pk,
+    )  # fmt: skip
+    rows = AuditLog.objects.filter(action="email.sender_rule").order_by("pk")
+    assert [r.changes["classification"] for r in rows] == [
+        [None, "auto_reply"],
+        ["auto_reply", "human"],
+    ]
+    assert rows.last().client_id == client_acme.pk
+
+    failing = Suppression.objects.create(
+        address="old@acme.test", reason="550 no such user", contact=client_acme.contacts.first(),
+        created_at=timezone.now(),
+    )  # fmt: skip
+    assert suppression_clear(suppression=failing, by=am, at=timezone.now())
+    row = AuditLog.objects.get(action="email.suppression_clear")
+    assert (row.actor, row.client_id) == (am, client_acme.pk)
+    assert row.changes == {"address": "old@acme.test", "reason": "550 no such user"}
+    assert not Suppression.objects.exists()
 
 
 def test_a_second_poller_waits_while_the_first_holds_the_lease(mailbox, dovecot, client_acme):
@@ -170,3 +219,49 @@ def test_the_desks_clock_polls_a_mailbox_due_and_not_again_within_the_minute(
     assert email_tick(now=timezone.now()) == {"mailboxes_polled": 1}
     assert InboundEmail.objects.filter(message_id="tick@acme.test").exists()
     assert email_tick(now=timezone.now()) == {"mailboxes_polled": 0}
+
+
+def _until(condition, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_reads_new_mail_the_moment_it_arrives_and_holds_the_mailbox(
+    mailbox, dovecot, client_acme
+):
+    """``agencydesk email poll`` waits in IMAP IDLE: mail is read at once, not at the next poll."""
+    import threading
+    import time
+
+    from agencydesk.integrations.email.poller import MailboxWatch
+
+    watch = MailboxWatch(mailbox.pk, owner="watch", idle_wait=30, interval=30)
+    thread = threading.Thread(target=watch.run, daemon=True)
+    thread.start()
+    try:
+        assert _until(watch.idling.is_set), "the watch never entered IDLE"
+        # The workers' clock leaves a watched mailbox alone.
+        assert mailbox_poll(mailbox=mailbox, owner="worker") is None
+        for n, message_id in enumerate(["idle@acme.test", "idle-2@acme.test"], start=2):
+            sent = time.monotonic()
+            dovecot.deliver(mail(message_id=message_id))
+            # Woken by the server, it reads the mail and waits in IDLE again (the database is
+            # read here only while the watch waits: one in-memory SQLite, one writer at a time).
+            assert _until(lambda n=n: watch.rounds >= n and watch.idling.is_set())
+            # Far sooner than the 30 s the watch would otherwise wait.
+            assert time.monotonic() - sent < 10
+            assert InboundEmail.objects.filter(message_id=message_id).exists()
+    finally:
+        watch.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive(), "stop() must cut the IDLE wait short"
+    mailbox.refresh_from_db()
+    assert mailbox.lease_owner == "" and mailbox.last_error == ""
+    assert InboundEmail.objects.count() == 2

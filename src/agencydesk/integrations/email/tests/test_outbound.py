@@ -134,6 +134,33 @@ def test_the_password_is_never_in_clear_in_the_database_logs_or_export(
     assert mailbox.password_encrypted not in page
     admin_page = client.get(f"/admin/email/mailbox/{mailbox.pk}/change/")
     assert secret not in admin_page.content.decode()
+    # The audit log says that the password was set, never what it is.
+    from agencydesk.core.models import AuditLog
+
+    created = AuditLog.objects.get(action="email.mailbox_create", object_id=str(mailbox.pk))
+    assert created.changes["password"] == "set"
+    assert secret not in repr(list(AuditLog.objects.values_list("changes", flat=True)))
+
+
+def test_a_mailbox_change_is_audited_as_a_diff(mailbox, director):
+    from django.utils import timezone
+
+    from agencydesk.core.models import AuditLog
+    from agencydesk.integrations.email.services import mailbox_save
+
+    before = mailbox.from_name
+    mailbox_save(
+        mailbox=mailbox, values={"from_name": "Агентство", "imap_port": mailbox.imap_port},
+        password=None, at=timezone.now(), by=director,
+    )  # fmt: skip
+    row = AuditLog.objects.get(action="email.mailbox_change")
+    assert row.actor == director
+    assert row.changes == {"from_name": [before, "Агентство"]}
+    mailbox_save(mailbox=mailbox, values={}, password="new secret", at=timezone.now(), by=director)
+    last = AuditLog.objects.filter(action="email.mailbox_change").latest("pk")
+    assert last.changes == {"password": "changed"}
+    mailbox_save(mailbox=mailbox, values={}, password=None, at=timezone.now(), by=director)
+    assert AuditLog.objects.filter(action="email.mailbox_change").count() == 2
 
 
 def test_test_connection_reports_both_servers(mailbox, client, director):
