@@ -136,6 +136,7 @@ TABLE: dict[str, Row] = {
     "insights:today": Row("GET", "/today/", SIGNED_IN),
     "insights:team": Row("GET", "/team/", DIRECTORS),
     "insights:responses": Row("GET", "/responses/", SIGNED_IN),
+    "insights:responses_csv": Row("GET", "/responses.csv", SIGNED_IN),
     # {item} is the account manager's first response to the client's message.
     "commitments:act": Row(
         "POST", "/today/{item}/act/", writes(302), {"action": "done", "reason": "По телефону"}

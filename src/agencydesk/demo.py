@@ -264,6 +264,16 @@ def _people(now: datetime) -> dict[str, User]:
     return users
 
 
+def address_form_of(address_as: str) -> str:
+    """The form of address that goes with how a demo contact is addressed.
+
+    A first name alone (Oliver) is informal; a first name with the patronymic,
+    or with a title (Ms Hughes), is formal, so the acknowledgement never greets
+    a name and patronymic with an informal hello.
+    """
+    return "formal" if len(address_as.split()) > 1 else "informal"
+
+
 def _email(client_pk: int, n: int) -> str:
     return f"contact{n + 1}.client{client_pk}@client.example"
 
@@ -304,7 +314,8 @@ def _client(
         business_summary=_summary(region.language, name, industry),
         goals=_goals(region.language),
         preferred_channel="telegram" if index % 4 else "email",
-        address_form="formal" if index % 3 else "informal",
+        # The client's etiquette agrees with how its main contact is addressed.
+        address_form=address_form_of(region.people[index % len(region.people)][1]),
         emoji_allowed=index % 3 == 0,
         memes_allowed=index % 6 == 0,
         weekends_allowed=index % 5 == 0,
@@ -326,6 +337,7 @@ def _client(
             email=_email(client.pk, n),
             telegram_username=f"client{client.pk}_{n}",
             address_as=address_as,
+            address_form=address_form_of(address_as),
             is_primary=n == 0,
         )
     lang = region.language

@@ -17,10 +17,12 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import F
+from django.db.models import F, Min
 
 from agencydesk.calendars.selectors import client_engine
+from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.clock import clock_tick
+from agencydesk.commitments.models import Commitment
 from agencydesk.messaging.choices import OutboxState
 from agencydesk.messaging.models import OutboundMessage
 from agencydesk.messaging.services import message_record
@@ -265,8 +267,7 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
     events.sort(key=lambda e: (e[0], e[1]))
     made = 0
     for at, _serial, kind, client, data in events:
-        _delivered(clients, until=at)
-        clock_tick(now=at)
+        _tick_through(clients, until=at)
         inbound = kind == "in"
         am = client.account_manager
         if inbound:
@@ -287,10 +288,31 @@ def demo_conversations(*, clients: list[Client], now: datetime, seed: int = 7) -
             awaiting_client=kind == "wait",
         )
         made += 1
-    _delivered(clients, until=now)
-    clock_tick(now=now)
-    _delivered(clients, until=now)
+    _tick_through(clients, until=now)
     return made
+
+
+def _tick_through(clients: list[Client], *, until: datetime) -> None:
+    """The desk's clock at every action moment up to ``until``, each in its turn.
+
+    An acknowledgement is sent at its own moment (five working minutes after the
+    message), not at whatever event comes next (which, for the last messages,
+    was the demo's start: acknowledgements of two-day-old messages sent "now").
+    Whatever is due by ``until`` is done and recorded sent: nothing of the past
+    is left for the server to send when it starts.
+    """
+    active = Commitment.objects.filter(client__in=clients, state__in=ACTIVE_STATES)
+    previous = None
+    while True:
+        moment = active.filter(action_at__lte=until).aggregate(first=Min("action_at"))["first"]
+        if moment is None or moment == previous:
+            break  # done, or an action that keeps its moment: the tick at ``until`` settles it
+        _delivered(clients, until=moment)
+        clock_tick(now=moment)
+        previous = moment
+    _delivered(clients, until=until)
+    clock_tick(now=until)
+    _delivered(clients, until=until)
 
 
 def _delivered(clients: list[Client], *, until: datetime) -> int:

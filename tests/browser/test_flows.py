@@ -110,7 +110,14 @@ def test_client_list_searches_live_and_filters(agency: Agency, director_page: Pa
     row = page.locator("#client-table tbody tr", has_text="Northwind Foods")
     expect(row).to_contain_text("Olga Smirnova")
     expect(row).to_contain_text("Europe/London")
-    expect(row.locator("td.num")).to_have_text("2")
+    expect(row.locator('td[data-label="Contacts"]')).to_have_text("2")
+    # Who needs attention: Northwind's unanswered message is overdue; sorted first by it.
+    expect(row.get_by_test_id("overdue")).to_have_text(re.compile(r"^[1-9]"))
+    page.select_option("#sort", "-overdue")
+    expect(names.first).to_have_text("Northwind Foods")
+    expect(page).to_have_url(re.compile(r"[?&]sort=-overdue(&|$)"))
+    page.select_option("#sort", "name")
+    expect(names).to_have_text(["Balkan Bytes", "Northwind Foods", "Северный ветер"])
 
     # Typing filters the table in place: an htmx request, no new page.
     page.evaluate("window.__sameDocument = true")

@@ -44,11 +44,18 @@ def test_link_a_group_see_its_messages_and_reply_into_the_topic(
     page: Page = login_as(agency.am, next=f"/clients/{agency.northwind.pk}/")
     card = page.locator("#telegram")
     expect(card).to_contain_text("No Telegram chat is linked yet")
-    with page.expect_navigation():
-        card.get_by_role("button", name="Link a Telegram group").click()
-    notice = page.locator(".flash").filter(has_text="/link")
-    expect(notice).to_be_visible()
-    code = re.search(r"/link ([A-Z0-9]{8})", notice.inner_text()).group(1)
+    # The code comes in the card itself (swapped in place, no page jump, no banner), with a
+    # copy button and the one-line instruction.
+    card.get_by_role("button", name="Link a Telegram group").click()
+    line = card.locator('[data-testid="link-code"] code')
+    expect(line).to_have_text(re.compile(r"^/link [A-Z0-9]{8}$"))
+    expect(card).to_contain_text("send this line there")
+    assert page.locator(".flash").count() == 0
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    card.get_by_role("button", name="Copy").click()
+    expect(card.get_by_role("button", name="Copy")).to_have_class(re.compile(r"\bcopied\b"))
+    assert page.evaluate("navigator.clipboard.readText()") == line.inner_text()
+    code = re.search(r"/link ([A-Z0-9]{8})", line.inner_text()).group(1)
 
     # In the client's group: the code, then a topic is opened and a question asked in it.
     fake_api.push(

@@ -55,6 +55,10 @@ class ClientForm(
         help_text=_("ISO country code, such as RU, UA, BG, KZ, GB; empty for none."),
     )
 
+    confirm_duplicate_name = forms.BooleanField(
+        label=_("Save anyway: this is a different client"), required=False
+    )
+
     def __init__(self, *args, client=None, calendar=None, **kwargs) -> None:
         if client is not None:
             kwargs["initial"] = {
@@ -76,6 +80,7 @@ class ClientForm(
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["team"] = list(data.get("team") or [])
+        data["duplicate_name_ok"] = bool(data.pop("confirm_duplicate_name", False))
         return data
 
 
@@ -160,7 +165,9 @@ class ContractForm(
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "monthly_fee": forms.TextInput(attrs={"inputmode": "decimal"}),
         },
+        localized=["monthly_fee"],
     )
 ):
     """The terms of a contract; its service lines are a formset beside it."""
@@ -172,8 +179,15 @@ class ContractServiceForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.all(), required=False
     )
+    # Localized: "6,0" in Russian both here and on the client's page.
     monthly_volume = forms.DecimalField(
-        label=_("Monthly volume"), required=False, min_value=0, max_digits=8, decimal_places=1
+        label=_("Monthly volume"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     unit = forms.ChoiceField(
         label=_("Unit"), choices=[("", "—"), *VolumeUnit.choices], required=False

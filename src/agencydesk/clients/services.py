@@ -220,10 +220,38 @@ def _client_state(client: Client) -> dict[str, Any]:
     return state
 
 
+DUPLICATE_NAME = "duplicate_name"
+
+
+def _require_unique_name(name: str, *, exclude_pk: int | None) -> None:
+    """Two clients of one name are allowed (two shops of one brand) but never by accident: the
+    caller confirms with ``duplicate_name_ok``. The message names no client: the person may
+    not be allowed to see the other one (the page says which, if they may)."""
+    others = Client.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if name.strip() and others.exists():
+        raise ValidationError(
+            {"name": ValidationError(_("Another client has this name."), code=DUPLICATE_NAME)}
+        )
+
+
 @transaction.atomic
-def client_create(*, by: User | None, at: datetime, **fields: Unpack[NewClientFields]) -> Client:
-    """Create a client; ``timezone``, ``working_hours``, ``holidays_country`` give it its own calendar."""
+def client_create(
+    *,
+    by: User | None,
+    at: datetime,
+    duplicate_name_ok: bool = True,
+    **fields: Unpack[NewClientFields],
+) -> Client:
+    """Create a client; ``timezone``, ``working_hours``, ``holidays_country`` give it its own calendar.
+
+    With ``duplicate_name_ok=False`` a name another client has (in any case) is refused with
+    the code :data:`DUPLICATE_NAME`, for the person to confirm.
+    """
     data: Mapping[str, Any] = fields
+    if not duplicate_name_ok:
+        _require_unique_name(str(data.get("name") or ""), exclude_pk=None)
     unknown = set(data) - set(CLIENT_PLAIN_FIELDS) - set(CLIENT_PEOPLE_FIELDS)
     unknown -= set(CLIENT_CALENDAR_FIELDS) | {"team"}
     if unknown:
@@ -252,9 +280,17 @@ def client_create(*, by: User | None, at: datetime, **fields: Unpack[NewClientFi
 
 @transaction.atomic
 def client_update(
-    *, client: Client, by: User | None, at: datetime, **fields: Unpack[ClientFields]
+    *,
+    client: Client,
+    by: User | None,
+    at: datetime,
+    duplicate_name_ok: bool = True,
+    **fields: Unpack[ClientFields],
 ) -> Client:
     """Change the given fields of a client; fields not given stay as they are.
+
+    A rename to another client's name with ``duplicate_name_ok=False`` is refused
+    as :func:`client_create` refuses it; keeping one's own name never is.
 
     The caller's copy is read again from the database, locked, before anything
     is set: the audit row's before is what was stored, even if a form or
@@ -266,6 +302,11 @@ def client_update(
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
     client.refresh_from_db(from_queryset=Client.objects.select_for_update())
+    renamed = (
+        "name" in data and str(data["name"] or "").strip().casefold() != client.name.casefold()
+    )
+    if renamed and not duplicate_name_ok:
+        _require_unique_name(str(data["name"] or ""), exclude_pk=client.pk)
     before = _client_state(client)
     for name in CLIENT_PLAIN_FIELDS:
         if name in data:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -39,6 +40,8 @@ from agencydesk.clients.pages import client_or_404, require_client_edit
 from agencydesk.core.forms import initial_of
 
 PAGE_SIZE = 25
+SEARCH_MAX_LENGTH = 100
+SILENT_CHOICES = (3, 5, 7, 14, 30)
 
 
 def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -50,31 +53,104 @@ def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _bounded_int(value: str | None, *, high: int) -> int | None:
+    """A positive whole number from a query parameter, at most ``high``; anything else: None."""
+    if not value or not value.isdigit() or len(value) > 6:
+        return None
+    number = int(value)
+    return min(number, high) if number > 0 else None
+
+
+def _duplicate_warning(
+    request: HttpRequest,
+    form: client_forms.ClientForm,
+    exc: ValidationError,
+    exclude_pk: int | None,
+) -> dict[str, Any] | None:
+    """When the service refused a name another client has: the ones the person may open, and
+    whether there are others (never named). None for any other error."""
+    errors = getattr(exc, "error_dict", {}).get("name", [])
+    if not any(getattr(e, "code", None) == services.DUPLICATE_NAME for e in errors):
+        return None
+    visible, hidden = selectors.client_name_duplicates(
+        user=request.user,  # type: ignore[arg-type]
+        name=form.cleaned_data.get("name", ""),
+        exclude_pk=exclude_pk,
+    )
+    return {"visible": visible, "hidden": hidden and not visible}
+
+
+def _save_client_form(
+    request: HttpRequest, form: client_forms.ClientForm, client: Any = None
+) -> tuple[Any, dict[str, Any] | None]:
+    """Call the create or update service; returns (the client or None, the duplicate warning)."""
+    who = {"by": request.user, "at": timezone.now()}
+    try:
+        if client is None:
+            return services.client_create(**who, **form.service_data()), None  # type: ignore[arg-type]
+        return services.client_update(client=client, **who, **form.service_data()), None  # type: ignore[arg-type]
+    except ValidationError as exc:
+        warning = _duplicate_warning(request, form, exc, client.pk if client else None)
+        if warning is None:
+            _apply_errors(form, exc)
+        return None, warning
+
+
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     status = request.GET.get("status", "")
     if status not in ClientStatus.values:
         status = ""
-    try:
-        manager_id = int(request.GET.get("am") or 0) or None
-    except ValueError:
-        manager_id = None
+    manager_id = _bounded_int(request.GET.get("am"), high=2**31 - 1)
+    order = request.GET.get("sort", "name")
+    if order not in selectors.CLIENT_ORDERS:
+        order = "name"
+    overdue_only = request.GET.get("overdue") == "1"
+    silent_days = _bounded_int(request.GET.get("silent"), high=selectors.SILENT_DAYS_MAX)
     qs = selectors.client_list(
         user=request.user,  # type: ignore[arg-type]
         search=search,
         account_manager_id=manager_id,
         status=status,
+        now=timezone.now(),
+        order=order,
+        overdue_only=overdue_only,
+        silent_days=silent_days,
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     default_calendar = calendar_default()
+    now = timezone.now()
     for client in page.object_list:
         client.effective_calendar = client.calendar or default_calendar
+        touched = getattr(client, "last_touch_at", None)
+        client.silent_days = (now - touched).days if touched else None
+        client.too_silent = touched is None or client.silent_days >= client.keep_in_touch_days
+    filters = {
+        "q": search,
+        "am": manager_id or "",
+        "status": status,
+        "overdue": "1" if overdue_only else "",
+        "silent": silent_days or "",
+    }
     context = {
         "page": page,
         "search": search,
         "status": status,
         "manager_id": manager_id,
+        "order": order,
+        "overdue_only": overdue_only,
+        "silent_days": silent_days,
+        "filtered": bool(search or status or manager_id or overdue_only or silent_days),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "query_sorted": urlencode({**{k: v for k, v in filters.items() if v}, "sort": order}),
+        "orders": [
+            ("name", gettext_lazy("By name")),
+            ("-overdue", gettext_lazy("Most overdue first")),
+            ("touch", gettext_lazy("Longest without a touch first")),
+            ("manager", gettext_lazy("By account manager")),
+        ],
+        "silent_choices": SILENT_CHOICES,
         "statuses": ClientStatus.choices,
         "managers": account_managers(),
         "can_create": can_create_client(request.user),  # type: ignore[arg-type]
@@ -99,7 +175,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": selectors.client_current_contract(client),
         "can_edit": can_edit_client(request.user, client),  # type: ignore[arg-type]
         "can_delete": can_delete_client(request.user),  # type: ignore[arg-type]
-        "audit": selectors.client_audit(user=request.user, client=client, limit=15),  # type: ignore[arg-type]
+        "history": selectors.client_history(user=request.user, client=client, now=now),  # type: ignore[arg-type]
     }
     return render(request, "clients/detail.html", context)
 
@@ -114,19 +190,15 @@ def client_create(request: HttpRequest) -> HttpResponse:
         calendar=default,
         initial={"account_manager": request.user.pk},
     )
+    duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            client = services.client_create(
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        client, duplicate = _save_client_form(request, form)
+        if client is not None:
             messages.success(request, _("Client “%(name)s” added.") % {"name": client.name})
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": None})
+    return render(
+        request, "clients/form.html", {"form": form, "client": None, "duplicate": duplicate}
+    )
 
 
 @login_required
@@ -136,20 +208,15 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = client_forms.ClientForm(
         request.POST or None, client=client, calendar=client_calendar(client)
     )
+    duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(
-                client=client,
-                by=request.user,  # type: ignore[arg-type]
-                at=timezone.now(),
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        saved, duplicate = _save_client_form(request, form, client)
+        if saved is not None:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/form.html", {"form": form, "client": client})
+    return render(
+        request, "clients/form.html", {"form": form, "client": client, "duplicate": duplicate}
+    )
 
 
 @login_required

@@ -9,8 +9,11 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from agencydesk.calendars.services import RECOMPUTERS
+        from agencydesk.clients.selectors import client_column_register
         from agencydesk.clients.services import CALENDAR_MOVES, MANAGER_HANDOVERS
         from agencydesk.commitments.clock import TICKS
+        from agencydesk.commitments.columns import overdue_count_column
+        from agencydesk.commitments.history import history_register
         from agencydesk.commitments.services import (
             commitments_hand_over,
             commitments_move_calendar,
@@ -18,6 +21,8 @@ class CommitmentsConfig(AppConfig):
         )
         from agencydesk.core.workers import tasks_abandoned_sweep
 
+        history_register()
+        client_column_register("overdue_count", overdue_count_column)
         if commitments_recompute_for_calendar not in RECOMPUTERS:
             RECOMPUTERS.append(commitments_recompute_for_calendar)
         if commitments_hand_over not in MANAGER_HANDOVERS:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencydesk.commitments.kinds import KINDS, Reason
+from agencydesk.core.dates import months_lower_case
 
 if TYPE_CHECKING:
     from agencydesk.commitments.models import Commitment
@@ -25,7 +26,11 @@ def day_month_names() -> Names:
     names = _NAMES.get(language)
     if names is None:
         days = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
-        months = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
+        # Capitalised as Django's "M" writes it, except where months are lower case ("1 дек").
+        lower = months_lower_case(language)
+        months = [""] + [
+            str(MONTHS_3[m]) if lower else str(MONTHS_3[m]).title() for m in range(1, 13)
+        ]
         names = _NAMES[language] = (days, months)
     return names
 

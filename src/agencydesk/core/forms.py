@@ -9,7 +9,11 @@ from django.db import models
 
 
 def model_fields_form(
-    model: type[models.Model], fields: list[str], *, widgets: dict[str, Any] | None = None
+    model: type[models.Model],
+    fields: list[str],
+    *,
+    widgets: dict[str, Any] | None = None,
+    localized: list[str] | None = None,
 ) -> type[forms.Form]:
     """A plain form with the form fields of ``model``'s ``fields``: it cleans values, nothing more.
 
@@ -18,8 +22,13 @@ def model_fields_form(
     handed that instance would record the new values as the "before" of its
     audit row. The service validates the row itself (``full_clean``) and its
     errors are shown beside the fields they name.
+
+    ``localized`` fields show and accept numbers as the reader's language
+    writes them ("6,0" in Russian, in the form as on the page).
     """
-    declared = forms.fields_for_model(model, fields=fields, widgets=widgets)
+    declared = forms.fields_for_model(
+        model, fields=fields, widgets=widgets, localized_fields=localized
+    )
     return type(f"{model.__name__}Fields", (forms.Form,), dict(declared))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -328,15 +328,50 @@ class ResponseStats:
     count: int
     median_minutes: float | None
     within_target: float | None  # share 0..1
+    client_id: int | None = None  # the client's row links to its page
+    target_minutes: int | None = None  # the client's own first-response target
+    missed: int = 0  # met after the due moment
+
+    @property
+    def below_goal(self) -> bool:
+        """Missed more often than the agency's goal allows: the row is highlighted."""
+        return self.within_target is not None and self.within_target < TARGET_SHARE
 
 
-def _stats(label: str, rows: list[tuple[float, bool]]) -> ResponseStats:
+# The share of replies within target the agency aims for; rows below it are highlighted.
+TARGET_SHARE = 0.9
+
+# The orders of the responsiveness tables: query value → (key, descending).
+RESPONSE_ORDERS: dict[str, tuple[Callable[[ResponseStats], Any], bool]] = {
+    "name": (lambda s: s.label.casefold(), False),
+    "within": (lambda s: -1.0 if s.within_target is None else s.within_target, False),
+    "median": (lambda s: -1.0 if s.median_minutes is None else s.median_minutes, True),
+    "count": (lambda s: s.count, True),
+    "missed": (lambda s: s.missed, True),
+}
+
+
+def _stats(
+    label: str,
+    rows: list[tuple[float, bool]],
+    *,
+    client_id: int | None = None,
+    target_minutes: int | None = None,
+) -> ResponseStats:
     """``rows`` are (business minutes to meet, met by the due moment)."""
     if not rows:
-        return ResponseStats(label, 0, None, None)
+        return ResponseStats(label, 0, None, None, client_id, target_minutes)
     minutes = [m for m, _on_time in rows]
     within = sum(1 for _m, on_time in rows if on_time)
-    return ResponseStats(label, len(rows), statistics.median(minutes), within / len(rows))
+    return ResponseStats(
+        label,
+        len(rows),
+        statistics.median(minutes),
+        within / len(rows),
+        client_id,
+        target_minutes,
+        len(rows) - within,
+    )
 
 
 def response_stats(
@@ -346,12 +381,16 @@ def response_stats(
     days: int = 90,
     client: Client | None = None,
     kind: str | None = None,
+    order: str = "name",
+    confidential: bool = True,
 ) -> dict[str, list[ResponseStats]]:
     """Median business minutes to meet one kind of promise, and the share met within target,
     per client and per person. ``kind`` defaults to the first kind declared (replies).
 
     Only the clients ``user`` may see count, in both tables: a confidential
-    client's replies are not in anybody else's figures.
+    client's replies are not in anybody else's figures; with ``confidential=False``
+    (an export, a file that travels) not even in its own team's.
+    Rows come in one of :data:`RESPONSE_ORDERS`.
     """
     kind = kind or next(iter(KINDS), "")
     qs = _visible(
@@ -362,10 +401,15 @@ def response_stats(
     )
     if client is not None:
         qs = qs.filter(client=client)
-    by_client: dict[str, list[tuple[float, bool]]] = {}
+    if not confidential:
+        qs = qs.exclude(client__confidential=True)
+    by_client: dict[int, list[tuple[float, bool]]] = {}
+    clients: dict[int, tuple[str, int]] = {}
     by_owner: dict[str, list[tuple[float, bool]]] = {}
     for (
+        client_id,
         client_name,
+        client_target,
         owner_first,
         owner_last,
         owner_username,
@@ -373,7 +417,9 @@ def response_stats(
         met_at,
         due_at,
     ) in qs.values_list(
+        "client_id",
         "client__name",
+        "client__first_response_minutes",
         "owner__first_name",
         "owner__last_name",
         "owner__username",
@@ -382,12 +428,20 @@ def response_stats(
         "due_at",
     ):
         row = (float(value or 0.0), met_at <= due_at)
-        by_client.setdefault(client_name, []).append(row)
+        by_client.setdefault(client_id, []).append(row)
+        clients[client_id] = (client_name, client_target)
         owner = f"{owner_first} {owner_last}".strip() or owner_username or "—"
         by_owner.setdefault(owner, []).append(row)
+    key, descending = RESPONSE_ORDERS.get(order, RESPONSE_ORDERS["name"])
+    name_key = RESPONSE_ORDERS["name"][0]
+    per_client = [
+        _stats(clients[pk][0], rows, client_id=pk, target_minutes=clients[pk][1])
+        for pk, rows in by_client.items()
+    ]
+    per_owner = [_stats(k, v) for k, v in by_owner.items()]
     return {
-        "clients": sorted((_stats(k, v) for k, v in by_client.items()), key=lambda s: s.label),
-        "owners": sorted((_stats(k, v) for k, v in by_owner.items()), key=lambda s: s.label),
+        "clients": sorted(sorted(per_client, key=name_key), key=key, reverse=descending),
+        "owners": sorted(sorted(per_owner, key=name_key), key=key, reverse=descending),
     }
 
 

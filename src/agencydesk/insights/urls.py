@@ -7,4 +7,5 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("team/", views.team, name="team"),
     path("responses/", views.responses, name="responses"),
+    path("responses.csv", views.responses_csv, name="responses_csv"),
 ]

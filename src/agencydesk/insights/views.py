@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
 from agencydesk.insights.selectors import (
+    RESPONSE_ORDERS,
+    TARGET_SHARE,
     attention_items,
     attention_target,
     director_overview,
@@ -57,6 +61,62 @@ def team(request: HttpRequest) -> HttpResponse:
 @login_required
 def responses(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    stats = response_stats(user=request.user, now=now)  # type: ignore[arg-type]
+    order = request.GET.get("sort", "name")
+    if order not in RESPONSE_ORDERS:
+        order = "name"
+    stats = response_stats(user=request.user, now=now, order=order)  # type: ignore[arg-type]
     kinds = kind_stats(user=request.user, now=now)  # type: ignore[arg-type]
-    return render(request, "insights/responses.html", {"stats": stats, "kinds": kinds})
+    context = {
+        "stats": stats,
+        "kinds": kinds,
+        "order": order,
+        "goal": round(TARGET_SHARE * 100),
+        "orders": [
+            ("name", _("By name")),
+            ("within", _("Fewest within target first")),
+            ("missed", _("Most missed first")),
+            ("median", _("Slowest first")),
+            ("count", _("Most replies first")),
+        ],
+    }
+    return render(request, "insights/responses.html", context)
+
+
+def _csv_cell(value: object) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula is quoted with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def responses_csv(request: HttpRequest) -> HttpResponse:
+    """The responsiveness tables as CSV: the clients the viewer sees, never a confidential one."""
+    stats = response_stats(user=request.user, now=timezone.now(), confidential=False)  # type: ignore[arg-type]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="responsiveness.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Per"),
+            _("Name"),
+            _("Target, min"),
+            _("Replies"),
+            _("Median, min"),
+            _("Within target, %"),
+            _("Missed"),
+        ]
+    )
+    for scope, label in (("clients", _("client")), ("owners", _("account manager"))):
+        for row in stats[scope]:
+            writer.writerow(
+                [
+                    label,
+                    _csv_cell(row.label),
+                    row.target_minutes if row.target_minutes is not None else "",
+                    row.count,
+                    f"{row.median_minutes:.1f}" if row.median_minutes is not None else "",
+                    round(row.within_target * 100) if row.within_target is not None else "",
+                    row.missed,
+                ]
+            )
+    return response

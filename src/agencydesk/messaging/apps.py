@@ -8,8 +8,10 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messaging")
 
     def ready(self) -> None:
+        from agencydesk.clients.selectors import client_column_register
         from agencydesk.commitments.clock import TICKS
         from agencydesk.messaging.channels import LoggedChannel
+        from agencydesk.messaging.columns import last_touch_column
         from agencydesk.messaging.kinds import kinds_register
         from agencydesk.messaging.models import OutboundMessage
         from agencydesk.messaging.tasks import outbox_send
@@ -26,3 +28,4 @@ class MessagingConfig(AppConfig):
         if outbox_tick not in TICKS:
             TICKS.append(outbox_tick)
         kinds_register()
+        client_column_register("last_touch_at", last_touch_column)

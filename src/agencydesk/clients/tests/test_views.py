@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from agencydesk.accounts.tests.factories import UserFactory
 from agencydesk.clients.models import Client, Contact, Contract, KeyEvent, Service
@@ -310,3 +311,51 @@ def test_language_switch_does_not_redirect_off_site(client, director):
         reverse("accounts:language"), {"language": "bg", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+@pytest.fixture
+def _language_restored():
+    """A Russian reader's request leaves Russian active in the thread: the next test gets it back."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.usefixtures("_language_restored")
+def test_a_russian_reader_sees_and_types_decimals_with_a_comma_in_form_and_page(client, director):
+    """ "6,0" in the contract form as on the client's page, and "6,5" typed is 6.5 saved."""
+    director.language = "ru"
+    director.save(update_fields=["language"])
+    c = ClientFactory()
+    pr = Service.objects.get(code="pr")
+    contract = Contract.objects.create(client=c, starts_on="2026-01-01", monthly_fee="1500.50")
+    contract.services.create(service=pr, monthly_volume=Decimal("6.0"), unit="publications")
+    client.force_login(director)
+    page = client.get(reverse("clients:contract_edit", args=[c.pk, contract.pk])).content.decode()
+    assert 'value="6,0"' in page and 'value="1500,50"' in page
+    assert "6,0" in client.get(reverse("clients:detail", args=[c.pk])).content.decode()
+    data = {
+        "starts_on": "2026-01-01",
+        "revision_rounds": 2,
+        "approval_turnaround_days": 2,
+        "payment_terms": "postpaid",
+        "payment_days": 10,
+        "monthly_fee": "1600,25",
+        "currency": "RUB",
+        "services-TOTAL_FORMS": 1,
+        "services-INITIAL_FORMS": 1,
+        "services-0-service": pr.pk,
+        "services-0-monthly_volume": "6,5",
+        "services-0-unit": "publications",
+    }
+    response = client.post(reverse("clients:contract_edit", args=[c.pk, contract.pk]), data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    contract.refresh_from_db()
+    assert contract.monthly_fee == Decimal("1600.25")
+    assert contract.services.get().monthly_volume == Decimal("6.5")
+    # Not a number in any language: an error beside the field, nothing saved.
+    response = client.post(
+        reverse("clients:contract_edit", args=[c.pk, contract.pk]),
+        {**data, "services-0-monthly_volume": "шесть"},
+    )
+    assert response.status_code == 200
+    assert contract.services.get().monthly_volume == Decimal("6.5")

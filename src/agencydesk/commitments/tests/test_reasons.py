@@ -9,6 +9,7 @@ import pytest
 from django.utils import formats, translation
 
 from agencydesk.commitments.reasons import local_moment
+from agencydesk.core.dates import short_format
 
 MOMENTS = [
     datetime(2026, 3, 6, 14, 55, tzinfo=UTC),
@@ -23,7 +24,10 @@ MOMENTS = [
 def test_local_moment_matches_django_date_format(language, zone):
     with translation.override(language):
         for moment in MOMENTS:
-            expected = formats.date_format(moment.astimezone(ZoneInfo(zone)), "D j M H:i")
+            # Months cased as the language writes them mid-sentence ("1 дек"): see core/dates.py.
+            expected = formats.date_format(
+                moment.astimezone(ZoneInfo(zone)), short_format("D j M H:i")
+            )
             assert local_moment(moment, zone) == expected
 
 

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms, template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
+from agencydesk.core.dates import format_moment, short_format
 from agencydesk.core.validators import WEB_SCHEMES, is_safe_link
 
 register = template.Library()
@@ -36,31 +35,6 @@ def is_checkbox(bound_field: forms.BoundField) -> bool:
 @register.filter
 def is_multiple_choice(bound_field: forms.BoundField) -> bool:
     return isinstance(bound_field.field.widget, forms.CheckboxSelectMultiple)
-
-
-_VERBS = {
-    "create": _("added"),
-    "update": _("changed"),
-    "delete": _("deleted"),
-    "exceptions": _("dated exceptions changed"),
-    "calendar_reset": _("back on the default calendar"),
-    "open": _("opened"),
-    "meet": _("met"),
-    "breach": _("missed"),
-    "cancel": _("cancelled"),
-    "escalate": _("escalated"),
-    "recompute": _("due moment recomputed"),
-    "revoke": _("revoked"),
-}
-
-
-@register.filter
-def audit_label(entry) -> str:
-    """ "Contact added", "Calendar changed": an audit action in the reader's language."""
-    model = entry.content_type.model_class()
-    noun = capfirst(model._meta.verbose_name) if model else entry.action.split(".")[0]
-    verb = _VERBS.get(entry.action.rsplit(".", 1)[-1], entry.action)
-    return f"{noun} — {verb}"
 
 
 # Icons shipped with the app: inline SVG paths (24×24, stroked), so they never depend on
@@ -115,4 +89,14 @@ def moment(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     this_year = timezone.localtime(timezone.now()).year
-    return date_format(local, "D j M H:i" if local.year == this_year else "D j M Y H:i")
+    return date_format(
+        local, short_format("D j M H:i" if local.year == this_year else "D j M Y H:i")
+    )
+
+
+@register.filter
+def when(value: datetime | date | None, fmt: str) -> str:
+    """Django's ``date`` filter with the month cased as the language writes it ("1 дек")."""
+    if value is None or value == "":
+        return ""
+    return format_moment(value, fmt)

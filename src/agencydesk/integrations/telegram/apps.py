@@ -10,6 +10,7 @@ class TelegramConfig(AppConfig):
     def ready(self) -> None:
         from agencydesk.accounts.profile import ProfileSection, register_profile_section
         from agencydesk.commitments.clock import TICKS
+        from agencydesk.core.history import HistorySubject, history_subject_register
         from agencydesk.integrations.telegram.adapter import TelegramAdapter
         from agencydesk.integrations.telegram.alerts import telegram_tick
         from agencydesk.integrations.telegram.kinds import kinds_register
@@ -23,6 +24,8 @@ class TelegramConfig(AppConfig):
         register_adapter("telegram", TelegramAdapter())
         outbox_register_table(model=TelegramNotice, task=notice_send)
         kinds_register()
+        # A link code is a secret: the client's history says one was made, never which.
+        history_subject_register("telegram.linkcode", HistorySubject(secret=True))
         # Alerts and the daily digest go out from the desk's clock in every server and worker.
         TICKS.append(telegram_tick)
         # Stored updates whose task was lost are processed by the clock.

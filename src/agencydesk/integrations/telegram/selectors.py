@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
 from agencydesk.clients.access import visible_client_ids
 from agencydesk.integrations.telegram.choices import UpdateState
-from agencydesk.integrations.telegram.models import TelegramAttachment, TelegramChat, TelegramUpdate
+from agencydesk.integrations.telegram.models import (
+    LinkCode,
+    TelegramAttachment,
+    TelegramChat,
+    TelegramUpdate,
+)
 
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
@@ -58,6 +64,22 @@ def client_chats(*, user: User, client: Client) -> list[TelegramChat]:
         TelegramChat.objects.filter(client=client, client_id__in=visible_client_ids(user))
         .prefetch_related("topics")
         .order_by("title")
+    )
+
+
+def client_link_code_pending(*, user: User, client: Client, now: datetime) -> LinkCode | None:
+    """The newest code ``user`` made for ``client`` that is still unused and valid: the card shows
+    it to its maker (and to nobody else) until it is used or expires."""
+    return (
+        LinkCode.objects.filter(
+            client=client,
+            client_id__in=visible_client_ids(user),
+            created_by=user,
+            used_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
     )
 
 

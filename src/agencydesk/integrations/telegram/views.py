@@ -22,6 +22,7 @@ from agencydesk.integrations.telegram import assigning, membership, selectors, s
 from agencydesk.integrations.telegram.client import ApiError, TelegramClient
 from agencydesk.integrations.telegram.forms import AssignForm
 from agencydesk.integrations.telegram.models import TelegramChat
+from agencydesk.integrations.telegram.templatetags.telegram_tags import telegram_card_context
 
 
 def _page(request: HttpRequest, forms: dict[int, AssignForm] | None = None, status: int = 200):
@@ -109,12 +110,15 @@ def alerts_code(request: HttpRequest) -> HttpResponse:
 def client_link_code(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_or_404(request, pk)
     require_client_edit(request, client)
-    code = services.link_code_create(client=client, by=request.user, at=timezone.now())  # type: ignore[arg-type]
-    messages.success(
-        request,
-        _("Send /link %(code)s in the client's Telegram group within 24 hours.")
-        % {"code": code.code},
-    )
+    services.link_code_create(client=client, by=request.user, at=timezone.now())  # type: ignore[arg-type]
+    # The card itself shows the code (to its maker, while it is valid): htmx swaps the card in
+    # place; without script the page comes back at the card.
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "telegram/_client_card.html",
+            telegram_card_context(request, client, can_edit=True),
+        )
     return redirect(reverse("clients:detail", args=[client.pk]) + "#telegram")
 
 

@@ -3,21 +3,36 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.utils import timezone
 
 from agencydesk.integrations.telegram.models import MessageVersion, TelegramReply
-from agencydesk.integrations.telegram.selectors import client_chats
+from agencydesk.integrations.telegram.selectors import client_chats, client_link_code_pending
 
 register = template.Library()
 
 
 @register.inclusion_tag("telegram/_client_card.html", takes_context=True)
 def telegram_card(context: dict[str, Any], client: Any, can_edit: bool) -> dict[str, Any]:
-    """The client page's Telegram section: linked chats and their topics, the link-code button."""
+    """The client page's Telegram section: linked chats and their topics, the link-code button,
+    and the code its viewer made, while it is valid."""
+    return telegram_card_context(context["request"], client, can_edit, context.get("csrf_token"))
+
+
+def telegram_card_context(
+    request: HttpRequest, client: Any, can_edit: bool, csrf_token: Any = None
+) -> dict[str, Any]:
+    user = request.user
     return {
         "client": client,
         "can_edit": can_edit,
-        "chats": client_chats(user=context["request"].user, client=client),
-        "csrf_token": context.get("csrf_token"),
+        "chats": client_chats(user=user, client=client),  # type: ignore[arg-type]
+        "pending_code": (
+            client_link_code_pending(user=user, client=client, now=timezone.now())  # type: ignore[arg-type]
+            if can_edit
+            else None
+        ),
+        "csrf_token": csrf_token,
     }
 
 

@@ -20,7 +20,9 @@ def test_the_client_page_offers_a_link_code_to_those_who_edit(am, specialist, cl
     assert "Link a Telegram group" in page.content.decode()
     response = _as(am).post(f"/clients/{client_acme.pk}/telegram/link-code/", follow=True)
     code = LinkCode.objects.get(client=client_acme)
-    assert f"/link {code.code}" in response.content.decode()
+    card = response.content.decode().split('id="telegram"', 1)[1].split("</section>", 1)[0]
+    assert f"/link {code.code}" in card  # in the card itself, with its copy button
+    assert f'data-copy="tg-link-code-{client_acme.pk}"' in card
     assert (
         "Link a Telegram group"
         not in _as(specialist).get(f"/clients/{client_acme.pk}/").content.decode()
@@ -173,3 +175,29 @@ def test_demo_data_shows_a_join_on_a_timeline_and_a_lost_group_in_today(
     assert (item.client, item.owner, item.state) == (clients[4], am, "open")
     assert not Commitment.objects.exclude(kind="telegram_lost").exists()  # the event opened none
     assert not TelegramChat.objects.filter(client=clients[5]).exists()
+
+
+def test_htmx_swaps_the_card_with_the_code_in_place_no_banner(am, director, client_acme):
+    http = _as(am)
+    response = http.post(
+        f"/clients/{client_acme.pk}/telegram/link-code/", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    code = LinkCode.objects.get(client=client_acme)
+    assert html.lstrip().startswith('<section class="card" id="telegram">')
+    assert f"/link {code.code}" in html and "send this line there" in html
+    # Shown to its maker only, and only while it is unused.
+    page = _as(director).get(f"/clients/{client_acme.pk}/").content.decode()
+    assert code.code not in page
+    assert code.code in http.get(f"/clients/{client_acme.pk}/").content.decode()
+    LinkCode.objects.filter(pk=code.pk).update(used_at=timezone.now())
+    assert code.code not in http.get(f"/clients/{client_acme.pk}/").content.decode()
+
+
+def test_an_expired_code_is_no_longer_shown(am, client_acme):
+    http = _as(am)
+    http.post(f"/clients/{client_acme.pk}/telegram/link-code/")
+    code = LinkCode.objects.get(client=client_acme)
+    LinkCode.objects.filter(pk=code.pk).update(expires_at=timezone.now())
+    assert code.code not in http.get(f"/clients/{client_acme.pk}/").content.decode()
