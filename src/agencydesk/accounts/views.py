@@ -83,9 +83,12 @@ def _profile_page(
             "sections": sections,
             "person": user,
             "absence_form": AbsenceForm(),
+            # ``days_away`` says whether there is anything to list: most days, no query.
             "absences": selectors.absences_ahead(user_ids=[user.pk], at=timezone.now()).get(
                 user.pk, []
-            ),
+            )
+            if user.days_away
+            else [],
         },
         status=status,
     )

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
+from agencydesk.accounts.selectors import away_on
 from agencydesk.insights.selectors import (
     attention_items,
     attention_target,
+    covering_for,
     director_overview,
     kind_stats,
     reassign_choices,
@@ -37,6 +39,9 @@ def today(request: HttpRequest) -> HttpResponse:
         "own_tz": target.timezone,
     }
     me: User = request.user  # type: ignore[assignment]
+    if not request.htmx:  # type: ignore[attr-defined]
+        context["away"] = away_on(user=target, at=now)
+        context["covering"] = covering_for(user=target, now=now)
     if target == me and me.is_director and not request.htmx:  # type: ignore[attr-defined]
         context["team_overdue"] = team_overdue(user=me, now=now)
         context["escalated"] = sum(1 for i in items if i.escalated)
