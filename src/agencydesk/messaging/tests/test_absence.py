@@ -24,7 +24,7 @@ MONDAY = msk(2026, 3, 16, 10, 0)
 
 @pytest.fixture
 def olga_away(team):
-    """Olga (Moscow) is away Tue 17 – Wed 18 March 2026, marked by herself the Monday before."""
+    """Olga (Moscow) is away Tue 17 to Wed 18 March 2026, marked by herself the Monday before."""
     team["am"].timezone = "Europe/Moscow"
     team["am"].save(update_fields=["timezone"])
     return absence_add(
