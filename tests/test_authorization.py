@@ -224,6 +224,17 @@ TABLE: dict[str, Row] = {
     "clients:list": Row("GET", "/clients/", SIGNED_IN),
     "clients:create": Row("GET", "/clients/new/", same("200 200 200 200 200 403 403 403 302 302")),
     "clients:detail": Row("GET", "/clients/{client}/", reads()),
+    "clients:export": Row("GET", "/clients/{client}/export/", reads()),
+    "clients:import": Row(
+        "GET", "/clients/import/", same("200 200 200 200 200 403 403 403 302 302")
+    ),
+    # No upload of theirs under that key: who may import gets 404, who may not 403.
+    "clients:import_run": Row(
+        "POST",
+        "/clients/import/run/",
+        same("404 404 404 404 404 403 403 403 302 302"),
+        {"key": "no-such-upload-key-0000"},
+    ),
     "clients:edit": Row("GET", "/clients/{client}/edit/", writes(200)),
     "clients:delete": Row("POST", "/clients/{client}/delete/", directs(302)),
     "clients:contract_create": Row("GET", "/clients/{client}/contract/new/", writes(200)),
