@@ -138,7 +138,9 @@ def test_every_role_reaches_every_page_of_the_navigation_in_both_languages_and_s
                         if left:
                             wrong.append(f"{where} {href}: English on a Russian page: {left}")
                     name = re.sub(r"[^a-z0-9]+", "-", href.lower()).strip("-") or "home"
-                    page.screenshot(path=str(folder / f"{n:02d}-{name}.jpg"), type="jpeg", quality=60)
+                    page.screenshot(
+                        path=str(folder / f"{n:02d}-{name}.jpg"), type="jpeg", quality=60
+                    )
                 errors = browser_problems.all()
                 wrong += [f"{where}: browser error: {e}" for e in errors]
                 browser_problems.console_errors.clear()
