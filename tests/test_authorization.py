@@ -108,6 +108,7 @@ SIGNED_IN = same("200 200 200 200 200 200 200 200 302 302")
 SIGNED_IN_POST = same("302 302 302 302 302 302 302 302 302 302")
 DIRECTORS = same("200 200 403 403 403 403 403 403 302 302")
 ADMINS = same("200 403 403 403 403 403 403 403 302 302")
+TEAM_MANAGERS_POST = same("302 302 403 403 403 403 403 403 302 302")
 ANYONE = same("200 200 200 200 200 200 200 200 200 200")
 API_SIGNED_IN = same("200 200 200 200 200 200 200 200 401 401")
 API_CREATORS = same("201 201 201 201 201 403 403 403 401 401")
@@ -189,6 +190,31 @@ TABLE: dict[str, Row] = {
         "GET", "/accounts/password/reset/MQ/no-such-token/", ANYONE
     ),
     "accounts:password_reset_complete": Row("GET", "/accounts/password/reset/complete/", ANYONE),
+    # --- the team: {person} is the client's backup, {absence} their days away.
+    "accounts:people": Row("GET", "/accounts/people/", DIRECTORS),
+    "accounts:person_new": Row("GET", "/accounts/people/new/", DIRECTORS),
+    "accounts:person": Row("GET", "/accounts/people/{person}/", DIRECTORS),
+    "accounts:person_deactivate": Row(
+        "POST", "/accounts/people/{person}/deactivate/", TEAM_MANAGERS_POST
+    ),
+    "accounts:person_activate": Row(
+        "POST", "/accounts/people/{person}/activate/", TEAM_MANAGERS_POST
+    ),
+    "accounts:person_link": Row(
+        "POST", "/accounts/people/{person}/password-link/", TEAM_MANAGERS_POST
+    ),
+    # Days away: the person themselves or a director; to anyone else they are missing.
+    "accounts:absence_add": Row(
+        "POST",
+        "/accounts/people/{person}/absences/",
+        same("302 302 404 302 404 404 404 404 302 302"),
+        {"starts_on": "{away_from}", "ends_on": "{away_to}"},
+    ),
+    "accounts:absence_remove": Row(
+        "POST",
+        "/accounts/absences/{absence}/remove/",
+        same("302 302 404 302 404 404 404 404 302 302"),
+    ),
     "accounts:lockouts": Row("GET", "/accounts/lockouts/", ADMINS),
     "accounts:lockout_clear": Row(
         "POST",
@@ -199,6 +225,17 @@ TABLE: dict[str, Row] = {
     "clients:list": Row("GET", "/clients/", SIGNED_IN),
     "clients:create": Row("GET", "/clients/new/", same("200 200 200 200 200 403 403 403 302 302")),
     "clients:detail": Row("GET", "/clients/{client}/", reads()),
+    "clients:export": Row("GET", "/clients/{client}/export/", reads()),
+    "clients:import": Row(
+        "GET", "/clients/import/", same("200 200 200 200 200 403 403 403 302 302")
+    ),
+    # No upload of theirs under that key: who may import gets 404, who may not 403.
+    "clients:import_run": Row(
+        "POST",
+        "/clients/import/run/",
+        same("404 404 404 404 404 403 403 403 302 302"),
+        {"key": "no-such-upload-key-0000"},
+    ),
     "clients:edit": Row("GET", "/clients/{client}/edit/", writes(200)),
     "clients:delete": Row("POST", "/clients/{client}/delete/", directs(302)),
     "clients:contract_create": Row("GET", "/clients/{client}/contract/new/", writes(200)),
@@ -899,6 +936,25 @@ def world(db, settings):
                 "held_at": held_at.isoformat(),
                 "minutes_token": link_url.rsplit("/minutes/", 1)[1].strip("/"),
                 "feed_token": feed_raw,
+            }
+        )
+    # --- the team: the backup's page, and days away of theirs next month.
+    from agencydesk.accounts.services import absence_add
+
+    away = absence_add(
+        person=people["backup"],
+        by=people["backup"],
+        starts_on=(now + dt.timedelta(days=60)).date(),
+        ends_on=(now + dt.timedelta(days=62)).date(),
+        at=now,
+    )
+    for which in objects:
+        objects[which].update(
+            {
+                "person": people["backup"].pk,
+                "absence": away.pk,
+                "away_from": (now + dt.timedelta(days=30)).date().isoformat(),
+                "away_to": (now + dt.timedelta(days=31)).date().isoformat(),
             }
         )
     web = {}

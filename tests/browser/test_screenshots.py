@@ -190,6 +190,10 @@ SCREENS = [
     Screen("today", lambda a: "/today/", user="am"),  # the director's own queue is empty
     Screen("team", lambda a: "/team/"),
     Screen("responses", lambda a: "/responses/"),
+    Screen("people", lambda a: "/accounts/people/"),
+    Screen("person-new", lambda a: "/accounts/people/new/"),
+    Screen("person", lambda a: f"/accounts/people/{a.am.pk}/", heading="#details h2"),
+    Screen("client-import", lambda a: "/clients/import/"),
     Screen("not-found", lambda a: "/clients/999999/", status=404),
     Screen(
         "forbidden", lambda a: f"/clients/{a.northwind.pk}/edit/", user="specialist", status=403

@@ -18,6 +18,10 @@ class User(AbstractUser):
         _("interface language"), max_length=5, choices=Language.choices, blank=True
     )
     timezone = models.CharField(_("own time zone"), max_length=64, default=settings.TIME_ZONE)
+    # The absences not over yet, as [first day, last day] ISO pairs, kept by the absence
+    # services beside the Absence rows: who answers a client is read on every inbound
+    # message, and the account manager is loaded with the client already.
+    days_away = models.JSONField(_("days away"), default=list, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -56,3 +60,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Absence(models.Model):
+    """Days a person is away (both ends included, in their own time zone).
+
+    While an account manager is away, their clients' new items go to each
+    client's backup; the first day after ``ends_on`` they come back to them.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_on = models.DateField(_("first day away"))
+    ends_on = models.DateField(_("last day away"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("marked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "pk"]
+        indexes = [models.Index(fields=["user", "ends_on"], name="absence_user_ends")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.starts_on}–{self.ends_on}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from axes.helpers import get_cool_off
@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 
 from agencydesk.accounts.choices import Role
-from agencydesk.accounts.models import ApiToken, User
-from agencydesk.accounts.services import token_digest
+from agencydesk.accounts.models import Absence, ApiToken, User
+from agencydesk.accounts.services import person_today, token_digest
 from agencydesk.core.selectors import one_or_none
 
 # Writing last_used_at on every request would make every API read a write.
@@ -98,3 +98,39 @@ def lockouts_current(*, user: User, at: datetime) -> list[Lockout]:
         )
         for username, entry in grouped.items()
     ]
+
+
+def people_of_agency(*, user: User) -> list[User]:
+    """Everyone, switched-off people last, for the team page of directors (others see nobody)."""
+    if not (user.is_active and user.is_director):
+        return []
+    return list(User.objects.order_by("-is_active", "first_name", "last_name", "username"))
+
+
+def absences_ahead(*, user_ids: list[int], at: datetime) -> dict[int, list[Absence]]:
+    """Each person's absences that are not over yet at ``at`` (in their own time zone), by person."""
+    # A day of slack either side of UTC: the exact cut is each person's own date, made below.
+    rows = Absence.objects.filter(
+        user_id__in=user_ids, ends_on__gte=(at - timedelta(days=1)).date()
+    ).select_related("user")
+    ahead: dict[int, list[Absence]] = {}
+    for absence in rows:
+        today = person_today(absence.user, at)
+        if absence.ends_on >= today:
+            absence.is_now = absence.starts_on <= today  # type: ignore[attr-defined]
+            ahead.setdefault(absence.user_id, []).append(absence)
+    return ahead
+
+
+def away_on(*, user: User, at: datetime) -> tuple[date, date] | None:
+    """The first and last day of the absence the person is in at ``at`` (their own day), or None.
+
+    Reads the person's ``days_away`` (kept beside the absences): no query.
+    """
+    if not user.days_away:
+        return None
+    today = person_today(user, at).isoformat()
+    for first, last in user.days_away:
+        if first <= today <= last:
+            return date.fromisoformat(first), date.fromisoformat(last)
+    return None

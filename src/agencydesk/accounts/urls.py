@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencydesk.accounts import lockouts, passwords, views
+from agencydesk.accounts import lockouts, passwords, team, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -28,6 +28,14 @@ urlpatterns = [
         passwords.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("people/", team.people, name="people"),
+    path("people/new/", team.person_new, name="person_new"),
+    path("people/<int:pk>/", team.person, name="person"),
+    path("people/<int:pk>/deactivate/", team.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/activate/", team.person_activate, name="person_activate"),
+    path("people/<int:pk>/password-link/", team.person_link, name="person_link"),
+    path("people/<int:pk>/absences/", team.absence_add, name="absence_add"),
+    path("absences/<int:pk>/remove/", team.absence_remove, name="absence_remove"),
     path("lockouts/", lockouts.lockouts, name="lockouts"),
     path("lockouts/clear/", lockouts.lockout_clear, name="lockout_clear"),
 ]

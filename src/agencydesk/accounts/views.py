@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencydesk.accounts import selectors, services
-from agencydesk.accounts.forms import LanguageForm, LoginForm, ProfileForm, TokenForm
+from agencydesk.accounts.forms import (
+    AbsenceForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    TokenForm,
+)
 from agencydesk.accounts.models import ApiToken, User
 from agencydesk.accounts.profile import PROFILE_SECTIONS
 
@@ -75,6 +81,14 @@ def _profile_page(
             "tokens": selectors.api_tokens_of(user=user),
             "new_token": new_token,
             "sections": sections,
+            "person": user,
+            "absence_form": AbsenceForm(),
+            # ``days_away`` says whether there is anything to list: most days, no query.
+            "absences": selectors.absences_ahead(user_ids=[user.pk], at=timezone.now()).get(
+                user.pk, []
+            )
+            if user.days_away
+            else [],
         },
         status=status,
     )

@@ -19,6 +19,7 @@ from agencydesk.approvals.choices import APPROVAL_MESSAGE, DecisionChannel, Requ
 from agencydesk.approvals.models import ApprovalRequest
 from agencydesk.approvals.services import DecisionRefused, approval_decide
 from agencydesk.calendars.selectors import client_calendar
+from agencydesk.clients.responsible import responsible_for
 from agencydesk.commitments.services import commitment_build, commitment_meet
 from agencydesk.messaging.models import Message
 
@@ -50,7 +51,7 @@ def approval_offer_build(message: Message, at: datetime) -> list[Commitment]:
             kind=APPROVAL_MESSAGE,
             subject=message,
             client=client,
-            owner=client.account_manager,
+            owner=responsible_for(client=client, at=at),
             calendar=client_calendar(client),
             start_at=message.sent_at,
             minutes=client.first_response_minutes,

@@ -46,6 +46,7 @@ from agencydesk.calendars.selectors import (
 )
 from agencydesk.clients.choices import DecisionPower
 from agencydesk.clients.models import Contact
+from agencydesk.clients.responsible import responsible_for
 from agencydesk.clients.selectors import client_current_contract
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
@@ -264,7 +265,7 @@ def _round_open(
     request.disagreement = False
     request.updated_at = at
     request.save()
-    am = client.account_manager or client.backup_manager
+    am = responsible_for(client=client, at=at)
     day = business_day_minutes(engine, due)
     commitments = [
         # After the decision due moment the account manager follows up (C5's client silence).
@@ -537,7 +538,7 @@ def _disagreement_flag(request: ApprovalRequest, *, at: datetime, by: User | Non
                 kind=DISAGREEMENT,
                 subject=request,
                 client=client,
-                owner=client.account_manager or client.backup_manager,
+                owner=responsible_for(client=client, at=at),
                 calendar=calendar,
                 start_at=at,
                 minutes=business_day_minutes(engine, at),

@@ -30,7 +30,13 @@ from agencydesk.clients.services import client_create
 if TYPE_CHECKING:
     from agencydesk.accounts.models import User
 
-__all__ = ["ImportFileError", "ImportReport", "clients_import", "read_rows"]
+__all__ = [
+    "ImportFileError",
+    "ImportReport",
+    "clients_import",
+    "clients_import_preview",
+    "read_rows",
+]
 
 CLIENT_COLUMNS = {
     "name",
@@ -74,6 +80,8 @@ class ImportReport:
     contacts_created: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     rows: int = 0
+    # What each good row does, by line: the preview shows it before anything is written.
+    done: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -255,11 +263,43 @@ def clients_import(
             else:
                 report.clients_created += created_client
                 report.contacts_created += created_contact
+                report.done.append((row.line, _row_outcome(row.values, created_client)))
         if problems:
             report.errors.append((row.line, "; ".join(problems)))
         if on_row:
             on_row(row.line)
     return report
+
+
+def _row_outcome(row: dict[str, str], created_client: int) -> str:
+    contact = row.get("contact_name", "")
+    if created_client and contact:
+        return _("new client %(client)s with contact %(contact)s") % {
+            "client": row["name"],
+            "contact": contact,
+        }
+    if created_client:
+        return _("new client %(client)s") % {"client": row["name"]}
+    return _("new contact %(contact)s of %(client)s") % {"client": row["name"], "contact": contact}
+
+
+class _DryRun(Exception):  # not an error: how the preview undoes its rows
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+
+
+def clients_import_preview(*, path: Path, by: User | None, at: datetime) -> ImportReport:
+    """What importing ``path`` would do, row by row, and every problem of every row; writes nothing.
+
+    The import runs for real inside a transaction that is then rolled back, so
+    the preview finds exactly what the import will (a duplicate within the file
+    too); nothing sent on commit is sent.
+    """
+    try:
+        with transaction.atomic():
+            raise _DryRun(clients_import(path=path, by=by, at=at))
+    except _DryRun as dry:
+        return dry.report
 
 
 def _import_row(row: dict[str, str], *, by: User | None, at: datetime) -> tuple[int, int]:

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from agencydesk.clients import views
+from agencydesk.clients import import_views, views
 
 app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/run/", import_views.import_run, name="import_run"),
+    path("<int:pk>/export/", import_views.client_export, name="export"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/delete/", views.client_delete, name="delete"),

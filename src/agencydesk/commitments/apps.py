@@ -8,6 +8,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments")
 
     def ready(self) -> None:
+        from agencydesk.accounts.handovers import Handover, register_handover
         from agencydesk.calendars.services import RECOMPUTERS
         from agencydesk.clients.selectors import client_column_register
         from agencydesk.clients.services import CALENDAR_MOVES, MANAGER_HANDOVERS
@@ -16,7 +17,9 @@ class CommitmentsConfig(AppConfig):
         from agencydesk.commitments.history import history_register
         from agencydesk.commitments.services import (
             commitments_hand_over,
+            commitments_hand_over_person,
             commitments_move_calendar,
+            commitments_open_of,
             commitments_recompute_for_calendar,
         )
         from agencydesk.core.workers import tasks_abandoned_sweep
@@ -29,6 +32,7 @@ class CommitmentsConfig(AppConfig):
             MANAGER_HANDOVERS.append(commitments_hand_over)
         if commitments_move_calendar not in CALENDAR_MOVES:
             CALENDAR_MOVES.append(commitments_move_calendar)
+        register_handover(Handover(count=commitments_open_of, apply=commitments_hand_over_person))
         # Task rows of a worker that died are swept by every server and worker.
         if tasks_abandoned_sweep not in TICKS:
             TICKS.append(tasks_abandoned_sweep)

@@ -385,6 +385,58 @@ def commitments_hand_over(
     return len(rows)
 
 
+def commitments_open_of(person: User) -> int:
+    """How many active commitments ``person`` owns (what switching them off hands over)."""
+    return Commitment.objects.filter(owner=person, state__in=ACTIVE_STATES).count()
+
+
+def _successor(client: Client, person: User, by: User) -> User:
+    for candidate in (client.backup_manager, client.account_manager):
+        if candidate is not None and candidate.pk != person.pk and candidate.is_active:
+            return candidate
+    return by  # nobody on the client's side: the director who switched the person off
+
+
+@transaction.atomic(savepoint=False)
+def commitments_hand_over_person(person: User, by: User, at: datetime) -> int:
+    """A person is switched off: each of their active commitments goes to the client's backup.
+
+    Or to its account manager when the person was the backup, or to the
+    director who switched them off when the client has nobody else. Each move
+    leaves an audit row.
+    """
+    rows = list(
+        Commitment.objects.filter(owner=person, state__in=ACTIVE_STATES)
+        .select_related("client__account_manager", "client__backup_manager")
+        .only(
+            "id",
+            "kind",
+            "client_id",
+            "owner_id",
+            "due_at",
+            "client__account_manager",
+            "client__backup_manager",
+        )
+    )
+    moves: list[tuple[models.Model, int | None, dict[str, Any]]] = []
+    for row in rows:
+        to = _successor(row.client, person, by)
+        moves.append((row, row.client_id, {"owner": [person.pk, to.pk]}))
+        row.owner_id = to.pk
+    Commitment.objects.bulk_update(rows, ["owner"], batch_size=1000)
+    AuditLog.objects.bulk_create(
+        audit_rows(
+            moves,
+            action="commitment.reassign",
+            reason="the owner was switched off",
+            actor=by,
+            at=at,
+        ),
+        batch_size=1000,
+    )
+    return len(rows)
+
+
 def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
     """When the desk acts next on a commitment, recomputed in a changed calendar, as its kind says."""
     spec = KINDS.get(row.kind)

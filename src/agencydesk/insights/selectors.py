@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencydesk.accounts.choices import Role
 from agencydesk.accounts.models import User
+from agencydesk.accounts.selectors import away_on
 from agencydesk.clients.access import visible_client_ids
+from agencydesk.clients.models import Client
 from agencydesk.commitments.choices import ACTIVE_STATES, Severity, State
 from agencydesk.commitments.kinds import KINDS, Item
 from agencydesk.commitments.models import Breach, Commitment
@@ -273,6 +275,7 @@ class ManagerLoad:
     overdue: int
     due_today: int
     breaches_week: int
+    away: tuple[date, date] | None = None  # the first and last day of the absence they are in
 
 
 def director_overview(*, user: User, now: datetime) -> list[ManagerLoad]:
@@ -316,6 +319,7 @@ def director_overview(*, user: User, now: datetime) -> list[ManagerLoad]:
                 overdue=row.get("overdue", 0),
                 due_today=row.get("due_today", 0),
                 breaches_week=user.breaches_week or 0,
+                away=away_on(user=user, at=now),
             )
         )
     result.sort(key=lambda m: (-m.overdue, -m.active, str(m.user)))
@@ -493,3 +497,30 @@ def kind_stats(*, user: User, now: datetime, days: int = 90) -> list[KindStats]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Someone ``user`` answers for now: they are away until ``until`` (their last day away)."""
+
+    person: User
+    until: date
+    clients: int
+
+
+def covering_for(*, user: User, now: datetime) -> list[Cover]:
+    """The account managers away now whose clients have ``user`` as backup, for Today."""
+    counts: dict[int, int] = {}
+    for manager_id in Client.objects.filter(backup_manager=user).values_list(
+        "account_manager_id", flat=True
+    ):
+        if manager_id and manager_id != user.pk:
+            counts[manager_id] = counts.get(manager_id, 0) + 1
+    if not counts:
+        return []
+    covers = []
+    for person in User.objects.filter(pk__in=list(counts)).order_by("first_name", "username"):
+        away = away_on(user=person, at=now)
+        if away is not None:
+            covers.append(Cover(person=person, until=away[1], clients=counts[person.pk]))
+    return covers

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencydesk.accounts.models import User
+from agencydesk.accounts.selectors import away_on
 from agencydesk.insights.selectors import (
     RESPONSE_ORDERS,
     TARGET_SHARE,
     attention_items,
     attention_target,
+    covering_for,
     director_overview,
     kind_stats,
     reassign_choices,
@@ -41,6 +43,9 @@ def today(request: HttpRequest) -> HttpResponse:
         "own_tz": target.timezone,
     }
     me: User = request.user  # type: ignore[assignment]
+    if not request.htmx:  # type: ignore[attr-defined]
+        context["away"] = away_on(user=target, at=now)
+        context["covering"] = covering_for(user=target, now=now)
     if target == me and me.is_director and not request.htmx:  # type: ignore[attr-defined]
         context["team_overdue"] = team_overdue(user=me, now=now)
         context["escalated"] = sum(1 for i in items if i.escalated)

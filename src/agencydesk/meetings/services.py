@@ -22,6 +22,7 @@ from agencydesk.accounts.models import User
 from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.calendars.selectors import business_day_minutes, calendar_engine, client_calendar
 from agencydesk.clients.access import can_view_client
+from agencydesk.clients.responsible import responsible_for
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_build, commitment_meet, commitments_save
@@ -180,7 +181,7 @@ def minutes_due_open(*, meeting: Meeting, at: datetime) -> int:
     client = meeting.client
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
-    owner = client.account_manager or client.backup_manager
+    owner = responsible_for(client=client, at=at)
     built = []
     for start in meeting_occurrences(meeting, after=previous + timedelta(seconds=1), until=until):
         end = start + timedelta(minutes=meeting.duration_minutes)

@@ -25,6 +25,7 @@ from agencydesk.calendars.selectors import (
     days_later,
     next_allowed_moment,
 )
+from agencydesk.clients.responsible import responsible, responsible_for
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import (
@@ -49,6 +50,7 @@ from agencydesk.messaging.choices import (
     Source,
     TemplateKind,
 )
+from agencydesk.messaging.covering import covering_line
 from agencydesk.messaging.guard import Mention, other_client_mentions
 from agencydesk.messaging.hooks import INBOUND_HOOKS
 from agencydesk.messaging.models import (
@@ -341,20 +343,24 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
             touched_later = touched_later or active.kind == KEEP_IN_TOUCH
     # What this message opens is written in one insert (and one for the audit rows).
     opened = []
+    # Who answers is read once for everything this message opens (an absence is one query).
+    owner = responsible_for(client=client, at=at)
     if live and not touched_later:
-        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
+        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at, owner=owner))
     if message.needs_response and first is None:
-        first = _first_response_build(message, at=at, acknowledge=True)
+        first = _first_response_build(message, at=at, acknowledge=True, owner=owner)
         opened.append(first)
     if message.is_question:
-        opened.append(_question_build(message, at=at))
+        opened.append(_question_build(message, at=at, owner=owner))
     for hook in INBOUND_HOOKS:
         opened.extend(hook(message, at))
     commitments_save(opened, at=at)
     return first if message.needs_response else None
 
 
-def _first_response_build(message: Message, *, at: datetime, acknowledge: bool) -> Commitment:
+def _first_response_build(
+    message: Message, *, at: datetime, acknowledge: bool, owner: User | None
+) -> Commitment:
     """The reply timer of a client's message; ``acknowledge``: with the automatic acknowledgement."""
     client = message.client
     calendar = client_calendar(client)
@@ -362,7 +368,7 @@ def _first_response_build(message: Message, *, at: datetime, acknowledge: bool) 
         kind=FIRST_RESPONSE,
         subject=message,
         client=client,
-        owner=client.account_manager,
+        owner=owner,
         calendar=calendar,
         start_at=message.sent_at,
         minutes=client.first_response_minutes,
@@ -379,7 +385,7 @@ def _first_response_build(message: Message, *, at: datetime, acknowledge: bool) 
     )
 
 
-def _question_build(message: Message, *, at: datetime) -> Commitment:
+def _question_build(message: Message, *, at: datetime, owner: User | None) -> Commitment:
     client = message.client
     calendar = client_calendar(client)
     engine = calendar_engine(calendar)
@@ -389,7 +395,7 @@ def _question_build(message: Message, *, at: datetime) -> Commitment:
         kind=QUESTION,
         subject=message,
         client=client,
-        owner=client.account_manager,
+        owner=owner,
         calendar=calendar,
         start_at=message.sent_at,
         minutes=minutes,
@@ -423,20 +429,23 @@ def _after_outbound(
         answered.append(active)
     commitments_meet(answered, at=message.sent_at, by=by, met_by=message)
     opened = []
+    owner = responsible_for(client=client, at=at)
     if not touched_later:
-        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at))
+        opened.append(_keep_in_touch_build(client, touched_at=message.sent_at, at=at, owner=owner))
     if message.awaiting_client:
-        opened.append(_follow_up_build(message, step=step, at=at))
+        opened.append(_follow_up_build(message, step=step, at=at, owner=owner))
     commitments_save(opened, at=at, by=by)
 
 
-def _keep_in_touch_build(client: Client, *, touched_at: datetime, at: datetime) -> Commitment:
+def _keep_in_touch_build(
+    client: Client, *, touched_at: datetime, at: datetime, owner: User | None
+) -> Commitment:
     days = client.keep_in_touch_days
     return commitment_build(
         kind=KEEP_IN_TOUCH,
         subject=client,
         client=client,
-        owner=client.account_manager,
+        owner=owner,
         calendar=client_calendar(client),
         start_at=touched_at,
         minutes=0,
@@ -447,7 +456,9 @@ def _keep_in_touch_build(client: Client, *, touched_at: datetime, at: datetime) 
     )
 
 
-def _follow_up_build(message: Message, *, step: int, at: datetime) -> Commitment:
+def _follow_up_build(
+    message: Message, *, step: int, at: datetime, owner: User | None
+) -> Commitment:
     """The agency waits for the client: follow up after N working hours, after two a call."""
     client = message.client
     calendar = client_calendar(client)
@@ -461,7 +472,7 @@ def _follow_up_build(message: Message, *, step: int, at: datetime) -> Commitment
         kind=kind,
         subject=message,
         client=client,
-        owner=client.account_manager,
+        owner=owner,
         calendar=calendar,
         start_at=message.sent_at,
         minutes=minutes,
@@ -484,7 +495,11 @@ def message_mark_question(
     message.question_marked_by = by
     message.save(update_fields=["is_question", "question_marked_by"])
     if is_question:
-        commitments_save([_question_build(message, at=at)], at=at, by=by)
+        commitments_save(
+            [_question_build(message, at=at, owner=responsible_for(client=message.client, at=at))],
+            at=at,
+            by=by,
+        )
     else:
         for question in Commitment.objects.about(message).filter(
             kind=QUESTION, state__in=ACTIVE_STATES
@@ -562,7 +577,10 @@ def _needs_response_set(message: Message, *, value: bool, by: User, at: datetime
     # One reply timer per conversation at a time: an earlier unanswered message's covers it.
     waiting = _active(message.client, message.conversation, [FIRST_RESPONSE])
     if not waiting and not active.exists():
-        commitments_save([_first_response_build(message, at=at, acknowledge=False)], at=at, by=by)
+        timer = _first_response_build(
+            message, at=at, acknowledge=False, owner=responsible_for(client=message.client, at=at)
+        )
+        commitments_save([timer], at=at, by=by)
 
 
 @transaction.atomic
@@ -718,9 +736,21 @@ def acknowledgement_send(*, commitment: Commitment, at: datetime) -> OutboundMes
     message = Message.objects.select_related("author_contact", "conversation").get(
         pk=commitment.subject_id
     )
+    client = commitment.client
     text = template_text(
-        kind=TemplateKind.ACKNOWLEDGEMENT, client=commitment.client, contact=message.author_contact
+        kind=TemplateKind.ACKNOWLEDGEMENT, client=client, contact=message.author_contact
     )
+    answering = responsible(client=client, at=at)
+    if answering.covering is not None and answering.user is not None:
+        # The backup answers while the account manager is away: the client learns who it is.
+        contact = message.author_contact
+        form = contact.address_form if contact and contact.address_form else client.address_form
+        text += " " + covering_line(
+            language=client.language,
+            form=form,
+            away=str(answering.covering),
+            name=str(answering.user),
+        )
     outbox = message_send(
         client=commitment.client,
         text=text,

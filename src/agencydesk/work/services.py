@@ -29,6 +29,7 @@ from agencydesk.calendars.selectors import (
     within_hours,
 )
 from agencydesk.clients.access import can_view_client
+from agencydesk.clients.responsible import responsible_for
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Breach, Commitment
 from agencydesk.commitments.services import (
@@ -548,7 +549,7 @@ def _late_without_notice(deliverable: Deliverable, *, at: datetime, by: User | N
                 kind=LATE_WITHOUT_NOTICE,
                 subject=deliverable,
                 client=deliverable.client,
-                owner=deliverable.client.account_manager,
+                owner=responsible_for(client=deliverable.client, at=at),
                 calendar=calendar,
                 start_at=deliverable.original_due_at,
                 minutes=0,
@@ -596,7 +597,7 @@ def deliverable_flag_at_risk(
     deliverable.at_risk, deliverable.at_risk_reason = True, reason
     client = deliverable.client
     calendar = client_calendar(client)
-    am = client.account_manager or client.backup_manager
+    am = responsible_for(client=client, at=at)
     commitment = commitments_save(
         [
             commitment_build(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.calendars.selectors import business_day_minutes, calendar_engine, client_calendar
+from agencydesk.clients.responsible import responsible_for
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.commitments.services import commitment_meet, commitment_open
@@ -88,7 +89,7 @@ def _lost_open(chat: TelegramChat, *, at: datetime) -> None:
         kind=TELEGRAM_LOST,
         subject=chat,
         client=client,
-        owner=client.account_manager,
+        owner=responsible_for(client=client, at=at),
         calendar=calendar,
         start_at=start,
         minutes=minutes,
