@@ -192,6 +192,11 @@ def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int
     return engine.next_open(engine.add(sent_at, minutes))
 
 
+def acknowledgement_moments(engine: WorkCalendar, sent_at: Any, minutes: Any) -> Any:
+    """:func:`acknowledgement_moment` over arrays (UTC ``datetime64[us]``), for bulk recompute."""
+    return engine.next_open_many(engine.add_many(sent_at, minutes))
+
+
 def within_hours(engine: WorkCalendar, at: datetime) -> bool:
     """Whether ``at`` is inside working hours, a closing moment included ("by 18:00")."""
     return engine.last_close(at) == at
