@@ -24,6 +24,7 @@ from agencydesk.calendars.selectors import (
     acknowledgement_moment,
     business_day_minutes,
     calendar_days_preview,
+    calendar_year_days,
     client_calendar,
     engine_from_rows,
 )
@@ -128,6 +129,11 @@ def _preview(engine: WorkCalendar | str, client: Client) -> dict:
         "follow_up_hours": client.follow_up_hours,
         "follow_up_due": engine.add(now, client.follow_up_hours * 60),
         "days": calendar_days_preview(engine=engine, first=local_now.date(), days=PREVIEW_DAYS),
+        # this year and the next, beside the preview: what the law and the decrees change
+        "years": [
+            calendar_year_days(engine=engine, year=year)
+            for year in (local_now.year, local_now.year + 1)
+        ],
         "week_hours": sum((e - s) for day in range(7) for s, e in engine.weekly.get(day, [])) / 60,
         "timezone": engine.timezone,
         "offset": _offset(local_now),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -126,3 +127,62 @@ class TestEditorPage:
         c = ClientFactory()
         client.force_login(specialist)
         assert client.get(reverse("calendars:client_edit", args=[c.pk])).status_code == 403
+
+
+class TestYearDaysBesideThePreview:
+    def _preview(self, client, c, hours: str, language: str = "ru") -> str:
+        return client.get(
+            reverse("calendars:client_preview", args=[c.pk]),
+            {
+                "timezone": "Europe/Moscow",
+                "hours": hours,
+                "country": "RU",
+                "subdivision": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+            headers={"accept-language": language},
+        ).content.decode()
+
+    def test_the_years_holidays_moves_and_short_days_are_listed_with_their_names(
+        self, client, director
+    ):
+        from django.utils import translation
+
+        from agencydesk.calendars.engine import WorkCalendar
+        from agencydesk.calendars.selectors import calendar_year_days
+
+        engine = WorkCalendar("Europe/Moscow", "mon-fri 09:00-18:00", country="RU")
+        with translation.override("ru"):
+            year = calendar_year_days(engine=engine, year=2025)
+        days = {d["date"]: d for d in year["days"]}
+        assert days[dt.date(2025, 11, 1)]["kind"] == "moved"  # the working Saturday
+        assert days[dt.date(2025, 11, 1)]["hours"] == "09:00-17:00"  # and shortened
+        assert "короче" in days[dt.date(2025, 11, 1)]["name"]
+        assert days[dt.date(2025, 11, 4)]["name"] == "День народного единства"
+        assert days[dt.date(2025, 6, 11)]["hours"] == "09:00-17:00"
+        assert dt.date(2025, 3, 7) in days  # Friday before 8 March
+        assert not year["forecast"]
+
+    def test_a_year_without_a_published_decree_says_it_is_a_forecast(self, client, director):
+        c = ClientFactory()
+        now = dt.datetime(2027, 12, 20, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+        with time_machine.travel(now, tick=False):
+            client.force_login(director)  # a session of today would have expired by then
+            body = self._preview(client, c, "mon-fri 09:00-18:00")
+        assert 'data-testid="year-days-2027"' in body
+        assert "2028: переносы рабочих дней ещё не опубликованы" in body
+        assert body.count('data-testid="forecast"') == 1  # 2027 is published
+
+    def test_the_list_follows_the_hours_typed_without_saving(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        now = dt.datetime(2026, 6, 1, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+        with time_machine.travel(now, tick=False):
+            regular = self._preview(client, c, "mon-fri 09:00-18:00")
+            lunch = self._preview(client, c, "mon-fri 09:00-13:00,14:00-18:00")
+        # 11 June 2026 (before Russia Day) in the year's list, one hour shorter
+        section = regular[regular.index('data-testid="year-days-2026"') :]
+        assert "11 Июн</td><td>09:00-17:00</td>" in section
+        section = lunch[lunch.index('data-testid="year-days-2026"') :]
+        assert re.search(r"11 Июн</td><td>09:00-13:00, ?14:00-17:00</td>", section)
