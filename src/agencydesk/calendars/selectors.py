@@ -116,7 +116,6 @@ def holiday_name(country: str, subdivision: str | None, day: date) -> str:
     if not country:
         return ""
     import holidays
-
     from django.utils.translation import get_language
 
     # The package names holidays in a few languages per country: the person's when it has it.
@@ -220,7 +219,7 @@ def next_allowed_moment(engine: WorkCalendar, at: datetime, *, weekends_allowed:
     Saturday or Sunday of the client's own week.
     """
     moment = engine.next_open(at)
-    for _ in range(14):
+    for _attempt in range(14):
         if weekends_allowed or moment.astimezone(engine.tz).weekday() < 5:
             return moment
         local = moment.astimezone(engine.tz)
