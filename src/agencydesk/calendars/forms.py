@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django import forms
@@ -17,13 +18,24 @@ CALENDAR_FORM_FIELDS = ["timezone", "hours", "country", "subdivision"]
 
 
 @lru_cache(maxsize=1)
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        n
-        for n in zoneinfo.available_timezones()
-        if "/" in n and not n.startswith(("Etc/", "SystemV/"))
+def _zone_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            n
+            for n in zoneinfo.available_timezones()
+            if "/" in n and not n.startswith(("Etc/", "SystemV/"))
+        )
     )
-    return [(n, n.replace("_", " ")) for n in names]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """Every zone with its offset now ("Europe/Moscow · UTC+03:00"), read again per form: DST moves it."""
+    now = datetime.now(UTC)
+    choices = []
+    for name in _zone_names():
+        text = now.astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
+        choices.append((name, f"{name.replace('_', ' ')} · UTC{text[:3]}:{text[3:]}"))
+    return choices
 
 
 class CalendarForm(model_fields_form(BusinessCalendar, CALENDAR_FORM_FIELDS)):  # type: ignore[misc]

@@ -24,6 +24,15 @@ class TestEditorPage:
         assert page.status_code == 200
         assert 'data-testid="reply-due"' in page.content.decode()
 
+    def test_time_zones_are_listed_with_their_offset_now(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        with time_machine.travel(dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC), tick=False):
+            body = client.get(reverse("calendars:client_edit", args=[c.pk])).content.decode()
+        assert "Europe/Moscow · UTC+03:00" in body
+        assert "Europe/London · UTC+01:00" in body  # summer time
+        assert "Asia/Kolkata · UTC+05:30" in body
+
     def test_preview_answers_with_the_clients_own_targets(self, client, director):
         c = ClientFactory(first_response_minutes=30, ack_delay_minutes=15, follow_up_hours=4)
         client.force_login(director)
