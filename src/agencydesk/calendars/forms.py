@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import parse_intervals
 from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.calendars.problems import problem_text
 from agencydesk.calendars.services import calendar_check
 from agencydesk.core.forms import model_fields_form
 
@@ -88,7 +89,7 @@ class ExceptionForm(forms.Form):
             try:
                 parse_intervals(data["hours"], str(data.get("date", "")))
             except ValueError as exc:
-                self.add_error("hours", str(exc))
+                self.add_error("hours", problem_text(exc))
         return data
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from agencydesk.calendars.engine import WorkCalendar
 from agencydesk.calendars.forms import CALENDAR_FORM_FIELDS, CalendarForm, ExceptionFormSet
+from agencydesk.calendars.problems import problem_text
 from agencydesk.calendars.selectors import (
     acknowledgement_moment,
     business_day_minutes,
@@ -101,7 +102,7 @@ def calendar_engine_or_none(form: CalendarForm, formset, calendar) -> WorkCalend
             rows=rows,
         )
     except ValueError as exc:
-        return str(exc)
+        return problem_text(exc)  # in the person's language, not the engine's English
 
 
 def _offset(moment) -> str:

@@ -195,3 +195,30 @@ class TestYearDaysBesideThePreview:
         assert "11 Июн</td><td>09:00-17:00</td>" in section
         section = lunch[lunch.index('data-testid="year-days-2026"') :]
         assert re.search(r"11 Июн</td><td>09:00-13:00, ?14:00-17:00</td>", section)
+
+
+def test_the_preview_and_a_dated_row_say_what_is_wrong_in_the_persons_language(client, director):
+    from django.utils import translation
+
+    from agencydesk.calendars.forms import ExceptionForm
+
+    c = ClientFactory()
+    client.force_login(director)
+    body = client.get(
+        reverse("calendars:client_preview", args=[c.pk]),
+        {
+            "timezone": "Europe/Moscow",
+            "hours": "mon-fri 19:00-09:00",
+            "country": "",
+            "exceptions-TOTAL_FORMS": 0,
+            "exceptions-INITIAL_FORMS": 0,
+        },
+        headers={"accept-language": "ru"},
+    ).content.decode()
+    assert "ends before it starts" not in body
+    assert "полночь" in body or "заканчивается" in body
+    with translation.override("ru"):
+        form = ExceptionForm({"date": "2026-06-11", "kind": "shortened", "hours": "25:00-26:00"})
+        assert not form.is_valid()
+        (message,) = form.errors["hours"]
+    assert message == "«25:00» — это не время: пишите ЧЧ:ММ от 00:00 до 24:00."
