@@ -4,8 +4,9 @@ Run by ``calendars.py`` in a fresh process per database (``DATABASE_URL`` set);
 prints one JSON line with the timings. Setting up (migrate, clients, rows) is
 not timed; the edit is: ``calendar_save`` with new hours, then the recompute
 the task runs (``calendar_recompute``), up to the commit of the last row.
-The engine's share is timed apart on the same rows: building the engine,
-``add_many`` for the due moments and the kinds' action moments.
+The engine's share is timed apart on the same rows: building the engine and
+``commitments_moments`` (``add_many`` for the due moments, the kinds'
+vectorised action moments), exactly what the recompute asks of it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from agencydesk.calendars.recompute import calendar_recompute  # noqa: E402
 from agencydesk.calendars.selectors import calendar_engine, calendar_engine_build  # noqa: E402
 from agencydesk.calendars.services import calendar_save  # noqa: E402
 from agencydesk.clients.models import Client  # noqa: E402
-from agencydesk.commitments.kinds import KINDS  # noqa: E402
 from agencydesk.commitments.models import Commitment  # noqa: E402
+from agencydesk.commitments.recompute import commitments_moments, commitments_rows  # noqa: E402
 from agencydesk.messaging.choices import FIRST_RESPONSE, QUESTION  # noqa: E402
 
 
@@ -94,25 +95,11 @@ def main() -> None:
     moved = calendar_recompute(calendar=BusinessCalendar.objects.get(pk=calendar.pk))
     total = time.perf_counter() - t0
 
-    # --- the engine's share, on the same rows ----------------------------------------
+    # --- the engine's share, on the same rows: what the recompute asks of it ----------
     fresh = BusinessCalendar.objects.get(pk=calendar.pk)
-    data = list(
-        Commitment.objects.filter(calendar=fresh).values_list(
-            "start_at", "business_minutes", "kind", "reason_params", "due_at", "action_at"
-        )
-    )
-    s = np.array([r[0].replace(tzinfo=None) for r in data], dtype="datetime64[us]")
-    m = np.array([r[1] for r in data], dtype=np.int64)
+    rows_read = commitments_rows(Commitment.objects.filter(calendar=fresh))
     t1 = time.perf_counter()
-    eng = calendar_engine_build(fresh)
-    eng.add_many(s, m)
-    for start_at, _minutes, kind, params, due_at, action_at in data:
-        spec = KINDS[kind]
-        if spec.action_moment is not None:
-            row = Commitment(
-                start_at=start_at, reason_params=params, due_at=due_at, action_at=action_at
-            )
-            spec.action_moment(row, eng)
+    commitments_moments(rows_read, calendar_engine_build(fresh))
     engine_s = time.perf_counter() - t1
     written = Commitment.objects.filter(
         calendar=fresh, due_at__gte=datetime(2026, 1, 1, tzinfo=UTC)

@@ -376,6 +376,29 @@ class WorkCalendar:
             needed = int(target[~done].max()) - (tl.cum_end[-1] if n else 0)
             tl = self._grow_forward(needed)
 
+    def next_open_many(self, moments: Any) -> npt.NDArray[np.datetime64]:
+        """``next_open`` over an array of moments: UTC ``datetime64[us]`` in and out."""
+        u = instants(moments)
+        shape = u.shape
+        u = u.ravel()
+        if u.size == 0:
+            return np.empty(shape, dtype="datetime64[us]")
+        tl = self._timeline(int(u.min()), int(u.max()))
+        while True:
+            n = len(tl.starts)
+            j = np.searchsorted(tl.starts_arr, u, side="right")
+            if n:
+                inside = (j > 0) & (u < tl.ends_arr[np.maximum(j - 1, 0)])
+                nxt = tl.starts_arr[np.minimum(j, n - 1)]
+                found = (j < n) & (nxt < tl.hi)
+            else:
+                inside = found = np.zeros(u.shape, dtype=bool)
+                nxt = u
+            if (inside | found).all():
+                result = np.where(inside, u, nxt)
+                return result.reshape(shape).view("datetime64[us]")
+            tl = self._grow_forward(0)
+
     def between_many(self, a: Any, b: Any) -> npt.NDArray[np.timedelta64]:
         """``between`` over arrays of moments; returns ``timedelta64[us]``."""
         ua, ub = np.broadcast_arrays(instants(a), instants(b))

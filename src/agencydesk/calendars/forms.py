@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.engine import parse_intervals
 from agencydesk.calendars.models import BusinessCalendar
+from agencydesk.calendars.problems import problem_text
 from agencydesk.calendars.services import calendar_check
 from agencydesk.core.forms import model_fields_form
 
@@ -17,13 +19,24 @@ CALENDAR_FORM_FIELDS = ["timezone", "hours", "country", "subdivision"]
 
 
 @lru_cache(maxsize=1)
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        n
-        for n in zoneinfo.available_timezones()
-        if "/" in n and not n.startswith(("Etc/", "SystemV/"))
+def _zone_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            n
+            for n in zoneinfo.available_timezones()
+            if "/" in n and not n.startswith(("Etc/", "SystemV/"))
+        )
     )
-    return [(n, n.replace("_", " ")) for n in names]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """Every zone with its offset now ("Europe/Moscow · UTC+03:00"), read again per form: DST moves it."""
+    now = datetime.now(UTC)
+    choices = []
+    for name in _zone_names():
+        text = now.astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
+        choices.append((name, f"{name.replace('_', ' ')} · UTC{text[:3]}:{text[3:]}"))
+    return choices
 
 
 class CalendarForm(model_fields_form(BusinessCalendar, CALENDAR_FORM_FIELDS)):  # type: ignore[misc]
@@ -76,7 +89,7 @@ class ExceptionForm(forms.Form):
             try:
                 parse_intervals(data["hours"], str(data.get("date", "")))
             except ValueError as exc:
-                self.add_error("hours", str(exc))
+                self.add_error("hours", problem_text(exc))
         return data
 
 

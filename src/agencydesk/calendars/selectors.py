@@ -6,6 +6,9 @@ import threading
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
+from agencydesk.calendars._timeline import decree_years, holiday_year
 from agencydesk.calendars.choices import ExceptionKind
 from agencydesk.calendars.defaults import default_calendar_fields
 from agencydesk.calendars.engine import WorkCalendar, format_intervals
@@ -114,12 +117,61 @@ def holiday_name(country: str, subdivision: str | None, day: date) -> str:
     if not country:
         return ""
     import holidays
+    from django.utils.translation import get_language
 
+    # The package names holidays in a few languages per country: the person's when it has it.
+    language = {"en": "en_US"}.get(get_language() or "", get_language() or "")
     try:
         calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=day.year)
+        supported = getattr(calendar, "supported_languages", ())
+        if language in supported:
+            calendar = holidays.country_holidays(
+                country, subdiv=subdivision or None, years=day.year, language=language
+            )
     except NotImplementedError:
         return ""
     return calendar.get(day) or ""
+
+
+def calendar_year_days(*, engine: WorkCalendar, year: int) -> dict[str, Any]:
+    """The year's public holidays, moved working days and shortened days of the calendar's country.
+
+    Each day with its name and the hours it has after every rule (a date typed
+    by hand wins, as in the engine). ``forecast`` is true for a year after the
+    last decree the ``holidays`` package knows: its holidays follow the law,
+    but the moves of working days are not published yet.
+    """
+    country = engine.country or ""
+    if not country:
+        return {"year": year, "days": [], "forecast": False}
+    public_off, moved, shortened = holiday_year(country, engine.subdivision, year)
+    days = []
+    for ordinal in sorted(public_off | moved | shortened):
+        day = date.fromordinal(ordinal)
+        hours = engine.hours_on(day)
+        if ordinal not in public_off | moved and not hours:
+            continue  # the day before a holiday is a weekend: nothing to shorten
+        names = []
+        if ordinal in public_off:
+            names.append(holiday_name(country, engine.subdivision, day) or _("Public holiday"))
+        if ordinal in moved:
+            names.append(_("Working day moved by decree"))
+        if ordinal in shortened:
+            names.append(_("One hour shorter before a public holiday"))
+        days.append(
+            {
+                "date": day,
+                "name": " · ".join(names),
+                "kind": "holiday"
+                if ordinal in public_off
+                else "moved"
+                if ordinal in moved
+                else "short",
+                "hours": format_intervals(hours) if hours else "",
+            }
+        )
+    decrees = decree_years(country)
+    return {"year": year, "days": days, "forecast": decrees is not None and year > decrees[1]}
 
 
 def calendar_days_preview(
@@ -168,7 +220,7 @@ def next_allowed_moment(engine: WorkCalendar, at: datetime, *, weekends_allowed:
     Saturday or Sunday of the client's own week.
     """
     moment = engine.next_open(at)
-    for _ in range(14):
+    for _attempt in range(14):
         if weekends_allowed or moment.astimezone(engine.tz).weekday() < 5:
             return moment
         local = moment.astimezone(engine.tz)
@@ -191,6 +243,11 @@ def acknowledgement_moment(engine: WorkCalendar, sent_at: datetime, minutes: int
     rather than landing on the closing moment itself.
     """
     return engine.next_open(engine.add(sent_at, minutes))
+
+
+def acknowledgement_moments(engine: WorkCalendar, sent_at: Any, minutes: Any) -> Any:
+    """:func:`acknowledgement_moment` over arrays (UTC ``datetime64[us]``), for bulk recompute."""
+    return engine.next_open_many(engine.add_many(sent_at, minutes))
 
 
 def within_hours(engine: WorkCalendar, at: datetime) -> bool:

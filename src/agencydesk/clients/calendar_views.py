@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from agencydesk.calendars.engine import WorkCalendar
 from agencydesk.calendars.forms import CALENDAR_FORM_FIELDS, CalendarForm, ExceptionFormSet
+from agencydesk.calendars.problems import problem_text
 from agencydesk.calendars.selectors import (
     acknowledgement_moment,
     business_day_minutes,
     calendar_days_preview,
+    calendar_year_days,
     client_calendar,
     engine_from_rows,
 )
@@ -100,7 +102,7 @@ def calendar_engine_or_none(form: CalendarForm, formset, calendar) -> WorkCalend
             rows=rows,
         )
     except ValueError as exc:
-        return str(exc)
+        return problem_text(exc)  # in the person's language, not the engine's English
 
 
 def _offset(moment) -> str:
@@ -128,6 +130,11 @@ def _preview(engine: WorkCalendar | str, client: Client) -> dict:
         "follow_up_hours": client.follow_up_hours,
         "follow_up_due": engine.add(now, client.follow_up_hours * 60),
         "days": calendar_days_preview(engine=engine, first=local_now.date(), days=PREVIEW_DAYS),
+        # this year and the next, beside the preview: what the law and the decrees change
+        "years": [
+            calendar_year_days(engine=engine, year=year)
+            for year in (local_now.year, local_now.year + 1)
+        ],
         "week_hours": sum((e - s) for day in range(7) for s, e in engine.weekly.get(day, [])) / 60,
         "timezone": engine.timezone,
         "offset": _offset(local_now),

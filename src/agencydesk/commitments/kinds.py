@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
@@ -48,6 +50,23 @@ class Item:
     params: dict[str, Any]
 
 
+Moments = npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Many commitments of one kind being recomputed in a changed calendar, as arrays.
+
+    Moments are UTC ``datetime64[us]``; ``action`` is NaT where the desk has
+    nothing to do; ``due`` holds the due moments already recomputed.
+    """
+
+    start: Moments
+    due: Moments
+    action: Moments
+    params: list[dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Extra:
     """An action a kind offers in Today beside the ones every item has.
@@ -74,7 +93,9 @@ class KindSpec:
       is counted by the clock under ``counter``. Without it the desk only clears
       ``action_at``;
     * ``action_moment(commitment, engine)`` recomputes ``action_at`` when the
-      calendar changes; without it ``action_at`` is kept;
+      calendar changes; without it ``action_at`` is kept. ``action_moments(batch,
+      engine)`` is the same over a :class:`Batch` (NaT for none), which a bulk
+      recompute uses instead of calling ``action_moment`` once per row;
     * ``extras`` are kind-specific Today actions ("no reply needed").
     """
 
@@ -87,6 +108,7 @@ class KindSpec:
     on_action: Callable[..., bool] | None = None
     counter: str = "acted"
     action_moment: Callable[[Commitment, WorkCalendar], datetime | None] | None = None
+    action_moments: Callable[[Batch, WorkCalendar], Moments] | None = None
     extras: tuple[Extra, ...] = field(default_factory=tuple)
 
 

@@ -6,13 +6,11 @@ causes them, without a savepoint of their own: if one fails, the event fails.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
-import numpy as np
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
-from django.db.models import QuerySet
+from django.db import models, transaction
 
 from agencydesk.accounts.choices import Role
 from agencydesk.accounts.models import User
@@ -20,6 +18,7 @@ from agencydesk.calendars.selectors import business_day_minutes, calendar_engine
 from agencydesk.commitments.choices import ACTIVE_STATES, State
 from agencydesk.commitments.kinds import KINDS
 from agencydesk.commitments.models import Breach, Commitment
+from agencydesk.commitments.recompute import commitments_recompute
 from agencydesk.core.models import AuditLog
 from agencydesk.core.services import audit_record, audit_rows, full_clean_loaded
 
@@ -437,18 +436,9 @@ def commitments_hand_over_person(person: User, by: User, at: datetime) -> int:
     return len(rows)
 
 
-def _action_moment(row: Commitment, engine: WorkCalendar) -> datetime | None:
-    """When the desk acts next on a commitment, recomputed in a changed calendar, as its kind says."""
-    spec = KINDS.get(row.kind)
-    if spec is None or spec.action_moment is None:
-        return row.action_at
-    moment = spec.action_moment(row, engine)
-    return moment.astimezone(UTC) if moment is not None else None
-
-
 def commitments_recompute_for_calendar(calendar: BusinessCalendar, engine: WorkCalendar) -> int:
     """After a calendar change: every active business-time commitment on it, in one vectorised pass."""
-    return _recompute(
+    return commitments_recompute(
         Commitment.objects.filter(calendar=calendar),
         engine,
         reason=f"calendar {calendar.pk} changed",
@@ -469,94 +459,8 @@ def commitments_move_calendar(
     if not ids:
         return 0
     Commitment.objects.filter(pk__in=ids).update(calendar=target)
-    return _recompute(
+    return commitments_recompute(
         Commitment.objects.filter(pk__in=ids),
         calendar_engine(target),
         reason=f"client {client.pk} moved from calendar {source.pk} to {target.pk}",
     )
-
-
-def _write_moments(rows: list[Commitment]) -> None:
-    """Store new ``due_at``/``action_at`` of many commitments in one set-based UPDATE.
-
-    ``bulk_update`` writes a CASE per batch of a thousand rows, which takes
-    seconds for a calendar with 100,000 open commitments; PostgreSQL joins
-    arrays instead and SQLite a temporary table, in one statement each.
-    """
-    table = connection.ops.quote_name(Commitment._meta.db_table)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS c SET due_at = v.due, action_at = v.action "  # noqa: S608 (our own table name)
-                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
-                "AS v(id, due, action) WHERE c.id = v.id",
-                [[r.pk for r in rows], [r.due_at for r in rows], [r.action_at for r in rows]],
-            )
-        return
-    if connection.vendor != "sqlite":
-        Commitment.objects.bulk_update(rows, ["due_at", "action_at"], batch_size=1000)
-        return
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS recompute_moments "
-            "(id INTEGER PRIMARY KEY, due TEXT, action TEXT)"
-        )
-        cursor.execute("DELETE FROM recompute_moments")
-        cursor.executemany(
-            "INSERT INTO recompute_moments (id, due, action) VALUES (%s, %s, %s)",
-            [(r.pk, adapt(r.due_at), adapt(r.action_at)) for r in rows],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET due_at = m.due, action_at = m.action "  # noqa: S608 (our own table name)
-            f"FROM recompute_moments AS m WHERE {table}.id = m.id"
-        )
-        cursor.execute("DELETE FROM recompute_moments")
-
-
-def _recompute(qs: QuerySet[Commitment], engine: WorkCalendar, *, reason: str) -> int:
-    """Due and action moments of the active business-time commitments of ``qs``, in ``engine``."""
-    rows = list(
-        qs.filter(state__in=ACTIVE_STATES, business_minutes__gt=0).only(
-            "id",
-            "client_id",
-            "start_at",
-            "business_minutes",
-            "due_at",
-            "action_at",
-            "kind",
-            "reason_params",
-        )
-    )
-    if not rows:
-        return 0
-    starts = np.array(
-        [r.start_at.astimezone(UTC).replace(tzinfo=None) for r in rows], dtype="datetime64[us]"
-    )
-    minutes = np.array([r.business_minutes for r in rows], dtype=np.int64)
-    due = engine.add_many(starts, minutes)
-
-    changed = []
-    for row, new_due in zip(rows, due.astype("datetime64[us]").tolist(), strict=True):
-        new = new_due.replace(tzinfo=UTC)
-        old_due, old_action = row.due_at, row.action_at
-        row.due_at = new
-        if row.action_at is not None:
-            row.action_at = _action_moment(row, engine)
-        if (row.due_at, row.action_at) != (old_due, old_action):
-            changed.append((row, old_due))
-    if changed:
-        with transaction.atomic():
-            _write_moments([r for r, _ in changed])
-            AuditLog.objects.bulk_create(
-                audit_rows(
-                    [
-                        (r, r.client_id, {"due_at": [old.isoformat(), r.due_at.isoformat()]})
-                        for r, old in changed
-                    ],
-                    action="commitment.recompute",
-                    reason=reason,
-                ),
-                batch_size=1000,
-            )
-    return len(changed)

@@ -11,11 +11,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from agencydesk.calendars.selectors import acknowledgement_moment
-from agencydesk.commitments.kinds import Extra, Item, KindSpec, Reason, kind_register
+from agencydesk.calendars.selectors import acknowledgement_moment, acknowledgement_moments
+from agencydesk.commitments.kinds import (
+    Batch,
+    Extra,
+    Item,
+    KindSpec,
+    Moments,
+    Reason,
+    kind_register,
+)
 from agencydesk.commitments.services import commitment_escalate_next
 from agencydesk.messaging.choices import CALL, FIRST_RESPONSE, FOLLOW_UP, KEEP_IN_TOUCH, QUESTION
 from agencydesk.messaging.services import acknowledgement_send, message_no_reply_needed
@@ -84,8 +93,22 @@ def _acknowledgement_moment(row: Commitment, engine: WorkCalendar) -> datetime |
     return acknowledgement_moment(engine, row.start_at, int(minutes))
 
 
+def _acknowledgement_moments(batch: Batch, engine: WorkCalendar) -> Moments:
+    minutes = [p.get("ack_minutes") if p else None for p in batch.params]
+    given = np.array([m is not None for m in minutes], dtype=bool)
+    result = batch.action.copy()
+    if given.any():
+        delays = np.array([int(m) for m in minutes if m is not None], dtype=np.int64)
+        result[given] = acknowledgement_moments(engine, batch.start[given], delays)
+    return result
+
+
 def _due(row: Commitment, engine: WorkCalendar) -> datetime | None:
     return row.due_at  # escalation happens when it falls due
+
+
+def _dues(batch: Batch, engine: WorkCalendar) -> Moments:
+    return batch.due.copy()
 
 
 def _acknowledge(*, commitment: Commitment, at: datetime) -> bool:
@@ -105,6 +128,7 @@ def kinds_register() -> None:
             on_action=_acknowledge,
             counter="acknowledged",
             action_moment=_acknowledgement_moment,
+            action_moments=_acknowledgement_moments,
             extras=(
                 Extra(
                     code="no_reply",
@@ -125,6 +149,7 @@ def kinds_register() -> None:
             on_action=commitment_escalate_next,
             counter="escalated",
             action_moment=_due,
+            action_moments=_dues,
         )
     )
     kind_register(

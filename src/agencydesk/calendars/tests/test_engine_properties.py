@@ -217,6 +217,22 @@ def test_add_many_matches_add(case: Case, seed: int) -> None:
         assert EPOCH + timedelta(microseconds=d) == utc(expected)
 
 
+@settings(max_examples=40, deadline=None, database=None)
+@given(case=cases(), seed=st.integers(0, 2**32 - 1))
+def test_next_open_many_matches_next_open(case: Case, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    u0 = (case.start - EPOCH) // timedelta(microseconds=1)
+    moments = u0 + rng.integers(-(10**12), 10**12, 200)
+    # closing and opening moments themselves, where an off-by-one hides
+    day = [case.engine.next_open(case.start), case.engine.add(case.start, 1)]
+    edges = [(utc(t) - EPOCH) // timedelta(microseconds=1) for t in day]
+    moments = np.concatenate([moments, np.array(edges, dtype=np.int64)])
+    got = case.engine.next_open_many(moments.view("datetime64[us]")).view(np.int64)
+    for m, g in zip(moments.tolist(), got.tolist(), strict=True):
+        expected = case.engine.next_open(EPOCH + timedelta(microseconds=m))
+        assert EPOCH + timedelta(microseconds=g) == utc(expected)
+
+
 # --- a deterministic bulk check against the minute grid ---------------------------------
 
 

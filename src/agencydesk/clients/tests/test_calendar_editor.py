@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,15 @@ class TestEditorPage:
         page = client.get(reverse("calendars:client_edit", args=[c.pk]))
         assert page.status_code == 200
         assert 'data-testid="reply-due"' in page.content.decode()
+
+    def test_time_zones_are_listed_with_their_offset_now(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        with time_machine.travel(dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC), tick=False):
+            body = client.get(reverse("calendars:client_edit", args=[c.pk])).content.decode()
+        assert "Europe/Moscow · UTC+03:00" in body
+        assert "Europe/London · UTC+01:00" in body  # summer time
+        assert "Asia/Kolkata · UTC+05:30" in body
 
     def test_preview_answers_with_the_clients_own_targets(self, client, director):
         c = ClientFactory(first_response_minutes=30, ack_delay_minutes=15, follow_up_hours=4)
@@ -126,3 +136,89 @@ class TestEditorPage:
         c = ClientFactory()
         client.force_login(specialist)
         assert client.get(reverse("calendars:client_edit", args=[c.pk])).status_code == 403
+
+
+class TestYearDaysBesideThePreview:
+    def _preview(self, client, c, hours: str, language: str = "ru") -> str:
+        return client.get(
+            reverse("calendars:client_preview", args=[c.pk]),
+            {
+                "timezone": "Europe/Moscow",
+                "hours": hours,
+                "country": "RU",
+                "subdivision": "",
+                "exceptions-TOTAL_FORMS": 0,
+                "exceptions-INITIAL_FORMS": 0,
+            },
+            headers={"accept-language": language},
+        ).content.decode()
+
+    def test_the_years_holidays_moves_and_short_days_are_listed_with_their_names(
+        self, client, director
+    ):
+        from django.utils import translation
+
+        from agencydesk.calendars.engine import WorkCalendar
+        from agencydesk.calendars.selectors import calendar_year_days
+
+        engine = WorkCalendar("Europe/Moscow", "mon-fri 09:00-18:00", country="RU")
+        with translation.override("ru"):
+            year = calendar_year_days(engine=engine, year=2025)
+        days = {d["date"]: d for d in year["days"]}
+        assert days[dt.date(2025, 11, 1)]["kind"] == "moved"  # the working Saturday
+        assert days[dt.date(2025, 11, 1)]["hours"] == "09:00-17:00"  # and shortened
+        assert "короче" in days[dt.date(2025, 11, 1)]["name"]
+        assert days[dt.date(2025, 11, 4)]["name"] == "День народного единства"
+        assert days[dt.date(2025, 6, 11)]["hours"] == "09:00-17:00"
+        assert dt.date(2025, 3, 7) in days  # Friday before 8 March
+        assert not year["forecast"]
+
+    def test_a_year_without_a_published_decree_says_it_is_a_forecast(self, client, director):
+        c = ClientFactory()
+        now = dt.datetime(2027, 12, 20, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+        with time_machine.travel(now, tick=False):
+            client.force_login(director)  # a session of today would have expired by then
+            body = self._preview(client, c, "mon-fri 09:00-18:00")
+        assert 'data-testid="year-days-2027"' in body
+        assert "2028: переносы рабочих дней ещё не опубликованы" in body
+        assert body.count('data-testid="forecast"') == 1  # 2027 is published
+
+    def test_the_list_follows_the_hours_typed_without_saving(self, client, director):
+        c = ClientFactory()
+        client.force_login(director)
+        now = dt.datetime(2026, 6, 1, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+        with time_machine.travel(now, tick=False):
+            regular = self._preview(client, c, "mon-fri 09:00-18:00")
+            lunch = self._preview(client, c, "mon-fri 09:00-13:00,14:00-18:00")
+        # 11 June 2026 (before Russia Day) in the year's list, one hour shorter
+        section = regular[regular.index('data-testid="year-days-2026"') :]
+        assert "11 Июн</td><td>09:00-17:00</td>" in section
+        section = lunch[lunch.index('data-testid="year-days-2026"') :]
+        assert re.search(r"11 Июн</td><td>09:00-13:00, ?14:00-17:00</td>", section)
+
+
+def test_the_preview_and_a_dated_row_say_what_is_wrong_in_the_persons_language(client, director):
+    from django.utils import translation
+
+    from agencydesk.calendars.forms import ExceptionForm
+
+    c = ClientFactory()
+    client.force_login(director)
+    body = client.get(
+        reverse("calendars:client_preview", args=[c.pk]),
+        {
+            "timezone": "Europe/Moscow",
+            "hours": "mon-fri 19:00-09:00",
+            "country": "",
+            "exceptions-TOTAL_FORMS": 0,
+            "exceptions-INITIAL_FORMS": 0,
+        },
+        headers={"accept-language": "ru"},
+    ).content.decode()
+    assert "ends before it starts" not in body
+    assert "полночь" in body or "заканчивается" in body
+    with translation.override("ru"):
+        form = ExceptionForm({"date": "2026-06-11", "kind": "shortened", "hours": "25:00-26:00"})
+        assert not form.is_valid()
+        (message,) = form.errors["hours"]
+    assert message == "«25:00» — это не время: пишите ЧЧ:ММ от 00:00 до 24:00."
