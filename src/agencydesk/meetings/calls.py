@@ -21,7 +21,7 @@ from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.choices import Channel
 from agencydesk.core.services import audit_record
 from agencydesk.core.validators import COMPOSED_TEXT_MAX_LENGTH
-from agencydesk.messaging.services import message_send
+from agencydesk.messaging.services import conversation_for, message_send
 from agencydesk.messaging.templates_text import GREETING_FALLBACK
 
 if TYPE_CHECKING:
@@ -70,9 +70,11 @@ def call_confirmation_draft(*, message: Message, actions: list[ActionIn] | None 
 
 @transaction.atomic
 def call_confirmation_send(
-    *, message: Message, text: str, by: User, at: datetime
+    *, message: Message, text: str, by: User, at: datetime, by_email: bool = False
 ) -> OutboundMessage:
-    """Send the (edited) confirmation in the client's channel, through the outbox."""
+    """Send the (edited) confirmation through the outbox: by e-mail when ``by_email`` (seed 002:
+    agreements are confirmed in writing by e-mail, as messenger messages get deleted), else in
+    the client's channel."""
     call_check(message)
     if not can_edit_client(by, message.client):
         raise PermissionDenied(_("Only directors and this client's account managers may edit it."))
@@ -81,7 +83,27 @@ def call_confirmation_send(
         raise ValidationError(
             {"text": _("Keep it under %(n)s characters.") % {"n": COMPOSED_TEXT_MAX_LENGTH}}
         )
-    outbox = message_send(client=message.client, text=text, by=by, at=at, answers_questions=False)
+    conversation = None
+    if by_email:
+        if not message.client.contacts.exclude(email="").exists():
+            raise ValidationError(
+                {
+                    "by_email": _(
+                        "To confirm by e-mail, give one of the client's contacts an e-mail address."
+                    )
+                }
+            )
+        conversation = conversation_for(
+            client=message.client, channel=Channel.EMAIL, key=None, at=at
+        )
+    outbox = message_send(
+        client=message.client,
+        text=text,
+        by=by,
+        at=at,
+        conversation=conversation,
+        answers_questions=False,
+    )
     audit_record(
         actor=by,
         action="call.confirm",

@@ -122,5 +122,10 @@ class CallConfirmationForm(forms.Form):
         label=_("Confirmation to the client"),
         max_length=COMPOSED_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Edit it as you like; it goes in the client's channel."),
+        help_text=_("Edit it as you like before it goes."),
+    )
+    by_email = forms.BooleanField(
+        label=_("Send by e-mail (messenger messages get deleted; e-mail stays)"),
+        required=False,
+        initial=True,
     )

@@ -403,7 +403,11 @@ def call_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             outbox = calls.call_confirmation_send(
-                message=message, text=form.cleaned_data["text"], by=user, at=timezone.now()
+                message=message,
+                text=form.cleaned_data["text"],
+                by=user,
+                at=timezone.now(),
+                by_email=form.cleaned_data["by_email"],
             )
         except ValidationError as exc:
             _errors(form, exc)

@@ -71,6 +71,20 @@ def test_the_account_manager_edits_and_sends_it_through_the_outbox(call, team, a
     assert OutboundMessage.objects.count() == 1
 
 
+def test_the_confirmation_goes_by_e_mail_when_asked_and_only_with_an_address(call, team, acme):
+    """Seed 002: confirm every call in writing, by e-mail (messenger messages get deleted)."""
+    am = web(team["am"])
+    acme.contacts.update(email="")
+    refused = am.post(f"/meetings/calls/{call.pk}/", {"text": "Подтверждаем.", "by_email": "on"})
+    assert refused.status_code == 200 and "e-mail" in refused.content.decode().lower()
+    assert not OutboundMessage.objects.exists()
+    acme.contacts.update(email="gromov@acme.example")
+    sent = am.post(f"/meetings/calls/{call.pk}/", {"text": "Подтверждаем.", "by_email": "on"})
+    assert sent.status_code == 302
+    outbox = OutboundMessage.objects.select_related("message__conversation").get()
+    assert outbox.channel == "email" and outbox.message.conversation.channel == "email"
+
+
 def test_only_editors_and_only_logged_calls(call, team, acme):
     assert web(team["writer"]).get(f"/meetings/calls/{call.pk}/").status_code == 403
     chat = message_record(
