@@ -30,6 +30,7 @@ from agencydesk.meetings.feed import feed_calendar, feed_token_create, feed_toke
 from agencydesk.meetings.forms import ActionFormSet, CallConfirmationForm, MeetingForm, MinutesForm
 from agencydesk.meetings.models import Meeting, Minutes, Point
 from agencydesk.meetings.schedule import meeting_occurrences, warning_message
+from agencydesk.messaging.models import Message
 
 PAGE = 50
 
@@ -381,8 +382,6 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft confirmation of a logged call or meeting, to edit and send (editors only)."""
-    from agencydesk.messaging.models import Message
-
     message = (
         Message.objects.filter(
             pk=pk,

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import QuerySet
 
-from agencydesk.clients.access import visible_client_ids
+from agencydesk.clients.access import clients_visible_to, visible_client_ids
+from agencydesk.clients.models import Contact
 from agencydesk.commitments.choices import ACTIVE_STATES
 from agencydesk.commitments.models import Commitment
 from agencydesk.messaging.models import Conversation, Message
@@ -101,9 +102,6 @@ def other_client_names(*, user: User, client: Client) -> list[str]:
     """The names the other-client guard looks for in a message to ``client``: the other clients
     ``user`` may see, and their contacts' full names (a first name alone is too common to hold
     a message for). Clients hidden from ``user`` are never named back to them."""
-    from agencydesk.clients.access import clients_visible_to
-    from agencydesk.clients.models import Contact
-
     others = clients_visible_to(user).exclude(pk=client.pk)
     names = set(others.values_list("name", flat=True))
     contacts = Contact.objects.filter(client__in=others.values("pk")).values_list("name", flat=True)
