@@ -37,20 +37,11 @@ from agencydesk.clients.models import (
     WorkingFileLink,
 )
 from agencydesk.clients.pages import client_or_404, require_client_edit
-from agencydesk.core.forms import initial_of
+from agencydesk.core.forms import form_add_errors, initial_of
 
 PAGE_SIZE = 25
 SEARCH_MAX_LENGTH = 100
 SILENT_CHOICES = (3, 5, 7, 14, 30)
-
-
-def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's validation error beside the field it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _bounded_int(value: str | None, *, high: int) -> int | None:
@@ -92,7 +83,7 @@ def _save_client_form(
     except ValidationError as exc:
         warning = _duplicate_warning(request, form, exc, client.pk if client else None)
         if warning is None:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
         return None, warning
 
 
@@ -326,7 +317,7 @@ def child_edit(
             else:
                 spec.update(**{spec.record: record}, **who, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(f"{client.get_absolute_url()}#{spec.anchor}")
@@ -392,7 +383,7 @@ def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None)
                     contract=contract, **who, services=lines, **form.cleaned_data
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Contract saved."))
             return redirect(f"{client.get_absolute_url()}#contract")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -35,3 +36,12 @@ def model_fields_form(
 def initial_of(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The stored values of ``obj`` as a form's initial data."""
     return forms.model_to_dict(obj, fields=fields)
+
+
+def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's validation error beside the field it names (else above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

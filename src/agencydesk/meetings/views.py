@@ -23,6 +23,7 @@ from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.access import clients_visible_to
 from agencydesk.clients.models import Client
+from agencydesk.core.forms import form_add_errors
 from agencydesk.core.signed_links import LinkProblem
 from agencydesk.meetings import calls, confirmations, selectors, services
 from agencydesk.meetings.choices import MinutesState, Outcome, PointKind, Verdict
@@ -50,14 +51,6 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
         return selectors.meeting_detail(user=request.user, pk=pk)  # type: ignore[arg-type]
     except Meeting.DoesNotExist as exc:
         raise Http404(_("No such meeting.")) from exc
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -99,7 +92,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 at=timezone.now(),
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             for warning in planned.warnings:
                 messages.warning(request, warning_message(warning))
@@ -211,7 +204,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 held_at=held_at,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Minutes saved."))
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#minutes-{saved.pk}")
@@ -409,7 +402,7 @@ def call_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
                 by_email=form.cleaned_data["by_email"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if outbox.state == "held":
                 messages.info(request, _("Confirmation held for the client's working hours."))

@@ -21,6 +21,7 @@ from agencydesk.accounts.permissions import can_edit_client
 from agencydesk.calendars.selectors import client_engine
 from agencydesk.clients.access import clients_visible_to
 from agencydesk.clients.models import Client
+from agencydesk.core.forms import form_add_errors
 from agencydesk.work import selectors, services
 from agencydesk.work.choices import NOT_IN_REVIEW, OUT, Status
 from agencydesk.work.forms import (
@@ -51,14 +52,6 @@ def _deliverable(request: HttpRequest, pk: int) -> Deliverable:
 
 def _to_detail(deliverable: Deliverable, anchor: str = "") -> HttpResponse:
     return redirect(reverse("work:detail", args=[deliverable.pk]) + anchor)
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -108,7 +101,7 @@ def deliverable_new(request: HttpRequest) -> HttpResponse:
                 at=timezone.now(),
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             for warning in created.warnings:
                 messages.warning(request, warning["message"])
@@ -173,7 +166,7 @@ def deliverable_review(request: HttpRequest, pk: int) -> HttpResponse:
                 checklist=form.checklist(),
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -202,7 +195,7 @@ def deliverable_deliver(request: HttpRequest, pk: int) -> HttpResponse:
         except services.DeliveryRefused as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Delivered."))
             return _to_detail(d)
@@ -224,7 +217,7 @@ def deliverable_at_risk(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.warning(
                 request, _("Flagged at risk: the account manager will send a delay notice.")
@@ -273,7 +266,7 @@ def delay_notice(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if outbox.state == "held":
                 messages.info(request, _("Delay notice held for the client's working hours."))

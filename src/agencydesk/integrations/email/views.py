@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencydesk.accounts.permissions import can_edit_client
+from agencydesk.core.forms import form_add_errors
 from agencydesk.integrations.email import inbound, selectors
 from agencydesk.integrations.email.connections import connection_test
 from agencydesk.integrations.email.forms import ClassificationForm, MailboxForm, SenderAssignForm
@@ -64,8 +65,7 @@ def _save(request: HttpRequest, form: MailboxForm, mailbox: Mailbox | None) -> M
             by=request.user,  # type: ignore[arg-type]
         )
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        form_add_errors(form, exc)
         return None
 
 
