@@ -80,6 +80,8 @@ class TableWriter:
                 "preferred_channel": self.cl_channel[lo:hi].tolist(),
                 "address_form": ["formal" if i % 3 else "informal" for i in r],
                 "first_response_minutes": self.cl_frm[lo:hi].tolist(),
+                # The bench's clients keep one target for every message, urgent ones too.
+                "urgent_response_minutes": self.cl_frm[lo:hi].tolist(),
                 "ack_delay_minutes": self.cl_ack[lo:hi].tolist(),
                 "keep_in_touch_days": self.cl_kit[lo:hi].tolist(),
                 "follow_up_hours": self.cl_fuh[lo:hi].tolist(),

@@ -46,6 +46,7 @@ def _twin(client: Client) -> Client:
         backup_manager=client.backup_manager,
         preferred_channel=client.preferred_channel,
         first_response_minutes=client.first_response_minutes,
+        urgent_response_minutes=client.urgent_response_minutes,
         ack_delay_minutes=client.ack_delay_minutes,
         keep_in_touch_days=client.keep_in_touch_days,
         follow_up_hours=client.follow_up_hours,

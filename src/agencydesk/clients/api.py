@@ -63,6 +63,7 @@ class ClientPatch(Schema):
     etiquette_notes: text(NOTES_MAX_LENGTH) | None = None  # type: ignore[valid-type]
     crisis_mode: bool | None = None
     first_response_minutes: int | None = Field(None, ge=1, le=10_000)
+    urgent_response_minutes: int | None = Field(None, ge=1, le=10_000)
     ack_delay_minutes: int | None = Field(None, ge=1, le=10_000)
     keep_in_touch_days: int | None = Field(None, ge=2, le=365)
     follow_up_hours: int | None = Field(None, ge=1, le=1000)
@@ -101,6 +102,7 @@ class ClientOut(Schema):
     etiquette_notes: str
     crisis_mode: bool
     first_response_minutes: int
+    urgent_response_minutes: int
     ack_delay_minutes: int
     keep_in_touch_days: int
     follow_up_hours: int

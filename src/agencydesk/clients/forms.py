@@ -69,6 +69,8 @@ class ClientForm(
         self.fields["account_manager"].queryset = account_managers()
         self.fields["backup_manager"].queryset = account_managers()
         self.fields["team"].queryset = active_users()
+        # Left empty, the urgent target stays what it was (or the default for a new client).
+        self.fields["urgent_response_minutes"].required = False
         if calendar is not None and not self.is_bound:
             self.initial.setdefault("timezone", calendar.timezone)
             self.initial.setdefault("working_hours", calendar.hours)
@@ -81,6 +83,11 @@ class ClientForm(
         data = dict(self.cleaned_data)
         data["team"] = list(data.get("team") or [])
         data["duplicate_name_ok"] = bool(data.pop("confirm_duplicate_name", False))
+        if data.get("urgent_response_minutes") is None:
+            data["urgent_response_minutes"] = self.initial.get(
+                "urgent_response_minutes",
+                Client._meta.get_field("urgent_response_minutes").get_default(),
+            )
         return data
 
 

@@ -115,6 +115,16 @@ class Client(models.Model):
         default=10,
         validators=[MinValueValidator(1)],
     )
+    urgent_response_minutes = models.PositiveSmallIntegerField(
+        _("urgent messages: first response within (working minutes)"),
+        default=5,
+        db_default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A message the desk reads as urgent (\u201cсрочно\u201d, ASAP, a live problem) gets "
+            "this shorter target and goes to the top of Today."
+        ),
+    )
     ack_delay_minutes = models.PositiveSmallIntegerField(
         _("automatic acknowledgement after (working minutes)"),
         default=5,

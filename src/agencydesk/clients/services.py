@@ -60,6 +60,7 @@ CLIENT_PLAIN_FIELDS = (
     "etiquette_notes",
     "crisis_mode",
     "first_response_minutes",
+    "urgent_response_minutes",
     "ack_delay_minutes",
     "keep_in_touch_days",
     "follow_up_hours",
@@ -101,6 +102,7 @@ class _ClientDetails(TypedDict, total=False):
     etiquette_notes: str
     crisis_mode: bool
     first_response_minutes: int
+    urgent_response_minutes: int
     ack_delay_minutes: int
     keep_in_touch_days: int
     follow_up_hours: int

@@ -100,6 +100,8 @@ class Commitment(models.Model):
         _("step"), default=0, help_text=_("Follow-ups sent so far, for follow-up chains.")
     )
     reason_params = models.JSONField(_("reason details"), default=dict, blank=True)
+    # An urgent client message's items go to the top of Today (#16).
+    urgent = models.BooleanField(_("urgent"), default=False, db_default=False)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -109,7 +111,7 @@ class Commitment(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             # Today: one owner's active commitments by due moment.
-            models.Index(fields=["owner", "state", "due_at"], name="commit_today_idx"),
+            models.Index(fields=["owner", "state", "-urgent", "due_at"], name="commit_today_idx"),
             # The desk's clock: what must happen next.
             models.Index(fields=["state", "action_at"], name="commit_action_idx"),
             models.Index(fields=["state", "due_at"], name="commit_due_idx"),

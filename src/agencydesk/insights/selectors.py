@@ -74,7 +74,7 @@ def attention_queryset(*, user: User, now: datetime) -> QuerySet[Commitment]:
     """Today for one person: one indexed query over their active commitments."""
     return Commitment.objects.filter(
         owner=user, state__in=ACTIVE_STATES, visible_from__lte=now
-    ).order_by("due_at", "id")
+    ).order_by("-urgent", "due_at", "id")
 
 
 # What a Today item reads, in this order: a narrow row instead of three models.

@@ -49,6 +49,12 @@ def _timeline(
 
 def _first_response_sentence(r: Reason) -> str:
     minutes = r.params.get("minutes", r.minutes)
+    if r.params.get("urgent"):
+        return ngettext(
+            "Urgent: the client wrote at %(start)s; a reply is due within %(minutes)s working minute in %(zone)s business time: by %(due)s.",
+            "Urgent: the client wrote at %(start)s; a reply is due within %(minutes)s working minutes in %(zone)s business time: by %(due)s.",
+            minutes,
+        ) % {"start": r.start, "minutes": minutes, "zone": r.zone, "due": r.due}
     return ngettext(
         "The client wrote at %(start)s; a reply is due within %(minutes)s working minute in %(zone)s business time: by %(due)s.",
         "The client wrote at %(start)s; a reply is due within %(minutes)s working minutes in %(zone)s business time: by %(due)s.",

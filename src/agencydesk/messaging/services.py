@@ -361,28 +361,40 @@ def _after_inbound(message: Message, *, at: datetime) -> Commitment | None:
 def _first_response_build(
     message: Message, *, at: datetime, acknowledge: bool, owner: User | None
 ) -> Commitment:
-    """The reply timer of a client's message; ``acknowledge``: with the automatic acknowledgement."""
+    """The reply timer of a client's message; ``acknowledge``: with the automatic acknowledgement.
+
+    A message read as urgent gets the client's shorter urgent target and the top of Today.
+    """
     client = message.client
     calendar = client_calendar(client)
-    return commitment_build(
+    urgent = bool(message.labels.get("urgent"))
+    minutes = (
+        min(client.urgent_response_minutes, client.first_response_minutes)
+        if urgent
+        else client.first_response_minutes
+    )
+    timer = commitment_build(
         kind=FIRST_RESPONSE,
         subject=message,
         client=client,
         owner=owner,
         calendar=calendar,
         start_at=message.sent_at,
-        minutes=client.first_response_minutes,
+        minutes=minutes,
         action_at=acknowledgement_moment(
             calendar_engine(calendar), message.sent_at, client.ack_delay_minutes
         )
         if acknowledge
         else None,
         reason_params={
-            "minutes": client.first_response_minutes,
+            "minutes": minutes,
             "ack_minutes": client.ack_delay_minutes,
+            **({"urgent": True} if urgent else {}),
         },
         at=at,
     )
+    timer.urgent = urgent
+    return timer
 
 
 def _question_build(message: Message, *, at: datetime, owner: User | None) -> Commitment:
@@ -391,7 +403,7 @@ def _question_build(message: Message, *, at: datetime, owner: User | None) -> Co
     engine = calendar_engine(calendar)
     minutes = business_day_minutes(engine, message.sent_at)
     due_at = engine.add(message.sent_at, minutes)
-    return commitment_build(
+    question = commitment_build(
         kind=QUESTION,
         subject=message,
         client=client,
@@ -404,6 +416,8 @@ def _question_build(message: Message, *, at: datetime, owner: User | None) -> Co
         reason_params={"excerpt": message.text[:120]},
         at=at,
     )
+    question.urgent = bool(message.labels.get("urgent"))
+    return question
 
 
 def _after_outbound(

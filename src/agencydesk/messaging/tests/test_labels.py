@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -176,3 +177,26 @@ def test_a_message_naming_another_client_is_held_until_the_writer_confirms(acme,
     assert answer.status_code == 302 and OutboundMessage.objects.count() == 1
     # The desk's own messages (acknowledgements, links) are not held.
     assert web.post(url, {"text": "Добрый день! Всё готово."}).status_code == 302
+
+
+def test_an_urgent_message_gets_the_shorter_target_and_the_top_of_today(acme, team):
+    from agencydesk.insights.selectors import attention_items
+
+    acme.first_response_minutes, acme.urgent_response_minutes = 10, 5
+    acme.save()
+    calm = _inbound(acme, "Пришлите, пожалуйста, отчёт за февраль")
+    other = message_record(
+        client=acme, channel="email", direction="in", sent_at=AT + dt.timedelta(minutes=8),
+        text="Срочно! Цены в баннере неверные, клиенты жалуются", at=AT, conversation_key="x",
+    ).message  # fmt: skip
+    assert other.labels["urgent"]
+    timers = {
+        c.subject_id: c for c in Commitment.objects.filter(kind="first_response", client=acme)
+    }
+    assert timers[calm.pk].business_minutes == 10 and not timers[calm.pk].urgent
+    assert timers[other.pk].business_minutes == 5 and timers[other.pk].urgent
+    # Due three minutes after the calm one, and still first.
+    assert timers[other.pk].due_at > timers[calm.pk].due_at
+    items = attention_items(user=team["am"], now=AT + dt.timedelta(minutes=9))
+    assert items[0].id == timers[other.pk].id
+    assert items[0].reason.startswith("Urgent:")
