@@ -3,9 +3,9 @@
 Django-free. Names of other clients, their brands and contacts are matched in
 any grammatical form: a word matches a name when simplemma (its data ships in
 its package) gives both the same lemma, or when the word is the name's stem
-(the name less its last two letters, at least four kept) plus at most three
-letters, which covers the consonant changes a lemmatiser does not know
-("Ромашка" / "Ромашці").
+(the name less its last two letters, at least four kept; a four-letter word
+less its last) plus at most three letters, which covers the consonant changes
+a lemmatiser does not know ("Ромашка" / "Ромашці").
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ def _lemma(word: str) -> str:
 def _same_word(word: str, name_word: str) -> bool:
     if word == name_word or _lemma(word) == _lemma(name_word):
         return True
-    if len(name_word) < 5:
+    if len(name_word) == 4:
+        # A short word ("Вино" of "Балкан Вино"): its last letter is the ending ("Вину", "Вине").
+        return word.startswith(name_word[:3]) and len(word) <= 6
+    if len(name_word) < 4:
         return False
     stem = name_word[: max(4, len(name_word) - 2)]
     return word.startswith(stem) and len(word) - len(stem) <= _MAX_ENDING

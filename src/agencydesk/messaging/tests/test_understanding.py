@@ -160,3 +160,51 @@ def test_guard_highlights_where_the_name_is():
 def test_guard_holds_nothing_in_ordinary_messages():
     for _, _, text in _rows():
         assert other_client_mentions(text, OTHERS) == [], text
+
+
+OUTBOUND = Path(__file__).parent / "data" / "outbound_messages.tsv"
+# Other clients of an agency (and a contact's full name), each in its six Russian cases,
+# with Ukrainian and Bulgarian forms where they differ.
+OTHER_CLIENTS = {
+    "Ромашка": ["Ромашка", "Ромашки", "Ромашке", "Ромашку", "Ромашкой", "о Ромашке", "Ромашці"],
+    "Колосок": ["Колосок", "Колоска", "Колоску", "Колосок", "Колоском", "о Колоске", "Колоскові"],
+    "Полимер-Строй": [
+        "Полимер-Строй", "Полимер-Строя", "Полимер-Строю", "Полимер-Строй",
+        "Полимер-Строем", "о Полимер-Строе",
+    ],
+    "Балкан Вино": [
+        "Балкан Вино", "Балкан Вина", "Балкан Вину", "Балкан Вино", "Балкан Вином",
+        "о Балкан Вине",
+    ],
+    "Марина Семенова": [
+        "Марина Семенова", "Марины Семеновой", "Марине Семеновой", "Марину Семенову",
+        "Мариной Семеновой", "о Марине Семеновой", "Марину Семеновою",
+    ],
+    "Dream Coffee": ["Dream Coffee", "Dream Coffee's"],
+}  # fmt: skip
+
+
+def _outbound() -> list[tuple[str, str]]:
+    rows = []
+    for line in OUTBOUND.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lang, text = line.split("\t", 1)
+            rows.append((lang, text.replace("\\n", "\n")))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("name", "form"), [(name, form) for name, forms in OTHER_CLIENTS.items() for form in forms]
+)
+def test_guard_catches_every_other_client_name_in_every_case(name, form):
+    text = f"Добрый день! Для {form} мы делали похожий план, пришлём завтра."
+    found = other_client_mentions(text, list(OTHER_CLIENTS))
+    assert [m.name for m in found] == [name], form
+
+
+def test_guard_holds_none_of_200_ordinary_outbound_messages():
+    rows = _outbound()
+    assert len(rows) == 200
+    assert {lang for lang, _ in rows} == {"ru", "uk", "bg", "en"}
+    held = [text for _, text in rows if other_client_mentions(text, list(OTHER_CLIENTS))]
+    assert held == []
