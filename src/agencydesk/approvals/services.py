@@ -383,7 +383,7 @@ def approval_round_create(
     _require_editor(request.client, by)
     material_url, note = _material_check(material_url, note, file)
     request = (
-        ApprovalRequest.objects.select_for_update()
+        ApprovalRequest.objects.select_for_update(of=("self",))
         .select_related("deliverable__client__calendar", "deliverable__type", "client")
         .get(pk=request.pk)
     )
@@ -466,7 +466,7 @@ def approval_decide(
         raise ValidationError({"message": _("The message must be one of this client's.")})
     comment = _comment(verdict, comment)
     request = (
-        ApprovalRequest.objects.select_for_update()
+        ApprovalRequest.objects.select_for_update(of=("self",))
         .select_related("deliverable__client", "client")
         .get(pk=request.pk)
     )
@@ -573,7 +573,9 @@ def approval_resolve(
         raise ValidationError({"message": _("The message must be one of this client's.")})
     comment = _comment(verdict, comment)
     request = (
-        ApprovalRequest.objects.select_for_update().select_related("client").get(pk=request.pk)
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=request.pk)
     )
     if not request.disagreement:
         raise DecisionRefused(_("The approvers of this round do not disagree: nothing to resolve."))
